@@ -1,0 +1,27 @@
+"""klbook: exact, fast KL divergences and Q-to-P fits for the book
+"Forward KL vs Reverse KL".
+
+P is the target and Q the model throughout: the forward KL is D(P||Q) =
+``kl(P, Q)`` and the reverse KL is D(Q||P) = ``kl(Q, P)``.
+"""
+
+from ._distributions import Categorical, Mixture, Normal
+from ._divergence import cross_entropy, entropy, forward_kl, kl, reverse_kl
+from ._fit import FitResult, Thresholds, fit, kl_surface, reverse_optima, symmetric_reverse_thresholds
+
+__all__ = [
+    "Categorical",
+    "FitResult",
+    "Thresholds",
+    "Mixture",
+    "Normal",
+    "cross_entropy",
+    "entropy",
+    "fit",
+    "forward_kl",
+    "kl",
+    "kl_surface",
+    "reverse_kl",
+    "reverse_optima",
+    "symmetric_reverse_thresholds",
+]
