@@ -125,14 +125,12 @@ def _reverse_normal(p, mu, s, *, derivs=True):
     return value, grad, hess
 
 
-def _forward_normal(p, h_p, mu, s, *, derivs=True):
+def _forward_normal(p, h_p, mu, s):
     """D(p||q) for q = N(mu, exp(s)) in closed form from p's mean, variance and entropy."""
     d = p.mean - mu
     a = p.var + d * d
     e2 = math.exp(-2.0 * s)
     value = s + _LOG_SQRT_2PI + 0.5 * a * e2 - h_p
-    if not derivs:
-        return value
     grad = np.array([-d * e2, 1.0 - a * e2])
     hess = np.array([[e2, 2.0 * d * e2], [2.0 * d * e2, 2.0 * a * e2]])
     return value, grad, hess
@@ -142,17 +140,22 @@ def _newton(objective, theta, scale, *, max_iter=100, gtol=1e-10):
     """Minimise ``objective(mu, s)`` from ``theta`` = (mu, s).
 
     Saddle-free Newton (Hessian eigenvalues taken in absolute value) with
-    backtracking; returns (theta, path, converged).
+    backtracking; returns (theta, path, converged), where converged means a
+    vanishing gradient at a point whose Hessian has no negative eigenvalue.
     """
     theta = np.array(theta, dtype=float)
     path = [theta.copy()]
+    value, grad, hess = objective(*theta)
     escapes = 0
     for _ in range(max_iter):
-        value, grad, hess = objective(*theta)
+        if not (np.isfinite(value) and np.all(np.isfinite(grad)) and np.all(np.isfinite(hess))):
+            return theta, path, False
         lam, vec = np.linalg.eigh(hess)
-        if np.abs(grad).max() * scale < gtol or not np.all(np.isfinite(grad)):
-            if lam[0] > -1e-9 or escapes >= 3:
-                return theta, path, bool(lam[0] > -1e-9 and np.all(np.isfinite(grad)))
+        if np.abs(grad).max() * scale < gtol:
+            if lam[0] > -1e-9:
+                return theta, path, True
+            if escapes >= 3:
+                return theta, path, False
             # A saddle: leave it along the direction of negative curvature,
             # towards larger means so the choice is reproducible.
             v = vec[:, 0] * (1.0 if vec[0, 0] >= 0 else -1.0)
@@ -160,25 +163,23 @@ def _newton(objective, theta, scale, *, max_iter=100, gtol=1e-10):
             escapes += 1
         else:
             step = -vec @ ((vec.T @ grad) / np.maximum(np.abs(lam), 1e-10))
-        # Never jump more than two sds in the mean or e in the sd at once.
-        shrink = max(1.0, abs(step[0]) / (2.0 * math.exp(theta[1])), abs(step[1]))
-        step = step / shrink
-        slope = float(grad @ step)
+        # Never jump more than two sds in the mean or a factor e in the sd at once.
+        step = step / max(1.0, abs(step[0]) / (2.0 * math.exp(theta[1])), abs(step[1]))
+        slope = min(float(grad @ step), 0.0)
         t = 1.0
-        while t > 1e-12:
+        while True:
             trial = theta + t * step
-            if objective(*trial, derivs=False) <= value + 1e-4 * t * min(slope, 0.0):
+            # The full evaluation at the trial point is reused when it is accepted.
+            new = objective(*trial)
+            if new[0] <= value + 1e-4 * t * slope:
                 break
             t *= 0.5
-        else:
-            return theta, path, False
+            if t < 1e-12:
+                return theta, path, bool(np.abs(grad).max() * scale < 1e-7 and lam[0] > -1e-9)
         theta = trial
+        value, grad, hess = new
         path.append(theta.copy())
-        if np.abs(t * step).max() < 1e-13 * max(1.0, scale):
-            break
-    value, grad, hess = objective(*theta)
-    ok = np.abs(grad).max() * scale < 1e-7 and np.linalg.eigvalsh(hess)[0] > -1e-9
-    return theta, path, bool(ok)
+    return theta, path, False
 
 
 def _fit_normal(p, direction, init):
@@ -193,9 +194,9 @@ def _fit_normal(p, direction, init):
     qs = [Normal(m, math.exp(s)) for m, s in path]
     if direction == "forward":
         # The optimum is known exactly: moment matching. Newton only drew the path.
-        qs.append(Normal(p.mean, p.sd))
+        qs[-1] = Normal(p.mean, p.sd)
         converged = True
-    return qs
+    return qs, converged
 
 
 # ------------------------------------------------------------ K-component mixtures
@@ -354,22 +355,14 @@ def fit(p, family, *, direction="forward", init=None):
         if k is not None and not (isinstance(init, Mixture) and init.weights.size == k):
             raise ValueError(f"`init` must be a Mixture of {k} Normals for family {family!r}, got {init!r}")
     if k is None:
-        qs = _fit_normal(p, direction, init)
+        qs, converged = _fit_normal(p, direction, init)
         q = qs[-1]
-        converged = _normal_converged(p, q, direction)
     else:
         qs, converged = _fit_mixture(p, k, direction, init)
         q = qs[-1]
     divergence = kl(p, q) if direction == "forward" else kl(q, p)
     return FitResult(q=q, divergence=divergence, path=tuple(qs), converged=converged,
                      direction=direction, family=family)
-
-
-def _normal_converged(p, q, direction):
-    if direction == "forward":
-        return True
-    _, grad, hess = _reverse_normal(p, q.mean, math.log(q.sd))
-    return bool(np.abs(grad).max() * p.sd < 1e-7 and np.linalg.eigvalsh(hess)[0] > -1e-9)
 
 
 def _normal_starts(p):
@@ -513,10 +506,10 @@ def _centred(a):
 def _off_centre(a):
     """The reverse fit started on the right-hand mode: (mean, D) if it stays off centre, else None."""
     p = _symmetric(a)
-    theta, _, ok = _newton(functools.partial(_reverse_normal, p), (a, 0.0), 1.0)
-    if not ok or theta[0] < 1e-4:
+    r = fit(p, "normal", direction="reverse", init=Normal(a, 1.0))
+    if not r.converged or r.q.mean < 1e-4:
         return None
-    return theta[0], _reverse_normal(p, *theta, derivs=False)
+    return r.q.mean, r.divergence
 
 
 @functools.lru_cache(maxsize=None)
