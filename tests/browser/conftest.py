@@ -1,0 +1,289 @@
+"""Fixtures for the real-browser tests of the built website.
+
+The site (``_build/html``, or ``$KLBOOK_SITE_DIR``) is served on 127.0.0.1 by
+a thread of the test process. Debian's Chromium (``/usr/bin/chromium``,
+installed by ``tools/ensure-chromium.sh``) is driven headless by Playwright;
+nothing downloads a browser. CDN requests are answered from ``node_modules``
+(see ``cdn.py``). Pages are discovered from the built site, so new chapters
+are covered without touching the tests.
+
+Each page is opened once per viewport (desktop 1280 px, phone 390 px) and kept
+open for the checks of ``test_browser_pages.py``; the screenshots are taken
+right after loading, into ``_build/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from .cdn import CdnError, LocalCdn, relax_integrity
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE_DIR = Path(os.environ.get("KLBOOK_SITE_DIR", ROOT / "_build" / "html")).resolve()
+SCREENSHOT_DIR = SITE_DIR.parent / "screenshots"
+NODE_MODULES = Path(os.environ.get("KLBOOK_NODE_MODULES", ROOT / "node_modules")).resolve()
+CHROMIUM = os.environ.get("KLBOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+# Folders of the build that hold assets, not pages (as in tools/site_check.py).
+NON_PAGE_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static", "reports"}
+WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
+LOAD_TIMEOUT_MS = 30_000
+
+
+def discover_pages(site_dir: Path = SITE_DIR) -> list[str]:
+    """Site-relative paths of every HTML page of the built book."""
+    if not site_dir.is_dir():
+        return []
+    return sorted(
+        p.relative_to(site_dir).as_posix()
+        for p in site_dir.rglob("*.html")
+        if p.relative_to(site_dir).parts[0] not in NON_PAGE_DIRS
+    )
+
+
+def page_text(rel: str) -> str:
+    return (SITE_DIR / rel).read_text(encoding="utf-8", errors="replace")
+
+
+def pages_with(pattern: str) -> list[str]:
+    regex = re.compile(pattern)
+    return [p for p in discover_pages() if regex.search(page_text(p))]
+
+
+def pytest_generate_tests(metafunc):
+    """Parametrize by the pages found in the built site.
+
+    ``page`` - every page; ``widget_page`` - pages with saved widget state;
+    ``animation_page`` - pages with a matplotlib animation player.
+    """
+    selectors = {
+        "page": None,
+        "widget_page": re.escape(WIDGET_STATE_MIME),
+        "animation_page": r'<div class="animation">',
+    }
+    for name, pattern in selectors.items():
+        if name in metafunc.fixturenames:
+            pages = discover_pages() if pattern is None else pages_with(pattern)
+            if name == "page" and not pages:
+                # Fail (not skip) when the site is missing: run `make book` first.
+                pages = [f"<no pages under {SITE_DIR}: run `make book` first>"]
+            metafunc.parametrize(name, pages)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static file handler that records errors instead of printing every request."""
+
+    errors: list[str]
+
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        self.server.errors.append(f"{code} {self.path}")
+        super().send_error(code, message, explain)
+
+
+@pytest.fixture(scope="session")
+def site_server():
+    """Base URL of the built site served on 127.0.0.1 (a thread; shut down afterwards)."""
+    if not SITE_DIR.is_dir():
+        pytest.fail(f"{SITE_DIR} does not exist: run `make book` first")
+    handler = functools.partial(QuietHandler, directory=str(SITE_DIR))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.errors = []
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def local_cdn():
+    if not (NODE_MODULES / ".package-lock.json").is_file():
+        pytest.fail(f"{NODE_MODULES} is missing: run `make node_modules` (npm ci) first")
+    return LocalCdn(NODE_MODULES)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run tools/ensure-chromium.sh (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class PageView:
+    """One built page, loaded in one viewport and kept open for the checks."""
+
+    rel: str
+    viewport: str
+    page: object
+    url: str
+    problems: list[str] = field(default_factory=list)  # console errors, failed requests
+    notes: list[str] = field(default_factory=list)  # e.g. relaxed SRI attributes
+    screenshot: Path | None = None
+
+
+class SiteBrowser:
+    """Opens pages in a viewport-specific context with the CDN routing installed."""
+
+    def __init__(self, browser, base_url, server, cdn):
+        self.base_url, self.server, self.cdn = base_url, server, cdn
+        self.contexts = {}
+        self.views: dict[tuple[str, str], PageView] = {}
+        self._browser = browser
+
+    def _context(self, viewport: str):
+        if viewport not in self.contexts:
+            context = self._browser.new_context(
+                **VIEWPORTS[viewport], device_scale_factor=1, service_workers="block"
+            )
+            context.set_default_timeout(LOAD_TIMEOUT_MS)
+            self.contexts[viewport] = context
+        return self.contexts[viewport]
+
+    def _route(self, view: PageView):
+        base = self.base_url
+
+        def external(route):
+            try:
+                self.cdn.fulfill(route)
+            except CdnError as err:
+                view.problems.append(f"external request refused: {err}")
+                route.abort("blockedbyclient")
+
+        def document(route):
+            # Pages of the site: served as built, except the SRI relaxation of
+            # scripts that come from the local copies (see cdn.relax_integrity).
+            response = route.fetch()
+            if "text/html" not in response.headers.get("content-type", ""):
+                route.fulfill(response=response)
+                return
+            html, notes = relax_integrity(response.text(), self.cdn)
+            view.notes.extend(notes)
+            route.fulfill(response=response, body=html)
+
+        view.page.route(lambda url: not url.startswith(base), external)
+        view.page.route(lambda url: url.startswith(base) and urlpath_is_html(url), document)
+
+    def open(self, rel: str, viewport: str) -> PageView:
+        key = (rel, viewport)
+        if key in self.views:
+            return self.views[key]
+        page = self._context(viewport).new_page()
+        view = PageView(rel=rel, viewport=viewport, page=page, url=self.base_url + rel)
+        self.views[key] = view
+        page.on("console", lambda msg: msg.type == "error" and view.problems.append(
+            f"console error: {msg.text} ({msg.location.get('url', '')}:{msg.location.get('lineNumber', '')})"
+        ))
+        page.on("pageerror", lambda err: view.problems.append(f"uncaught exception: {err}"))
+        page.on("requestfailed", lambda req: view.problems.append(
+            f"request failed: {req.url} ({req.failure})"
+        ))
+        page.on("response", lambda resp: resp.status >= 400 and view.problems.append(
+            f"HTTP {resp.status}: {resp.url}"
+        ))
+        self._route(view)
+        response = page.goto(view.url, wait_until="load")
+        if response is None or not response.ok:
+            view.problems.append(f"page load: HTTP {response.status if response else 'no response'}")
+        wait_until_settled(page, rel)
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        view.screenshot = SCREENSHOT_DIR / f"{rel.replace('/', '__').removesuffix('.html')}-{viewport}.png"
+        page.screenshot(path=str(view.screenshot), full_page=True)
+        return view
+
+    def close(self):
+        for context in self.contexts.values():
+            context.close()
+
+
+def urlpath_is_html(url: str) -> bool:
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    return path.endswith(".html") or path.endswith("/")
+
+
+def wait_until_settled(page, rel: str) -> None:
+    """Wait for MathJax's first typeset, the widget views, fonts and images."""
+    has_widgets = WIDGET_STATE_MIME in page_text(rel)
+    page.wait_for_function(
+        """(hasWidgets) => {
+            if (document.readyState !== 'complete') return false;
+            const mj = window.MathJax;
+            if (document.querySelector('script[src*="mathjax"]') && !(mj && mj.startup && mj.startup.promise))
+                return false;
+            if (hasWidgets) {
+                const views = document.querySelectorAll(
+                    'script[type="application/vnd.jupyter.widget-view+json"]').length;
+                if (document.querySelectorAll('.jupyter-widgets.widget-container, .jupyter-widgets-view, '
+                    + '.widget-subarea > .jupyter-widgets').length < 1 && views > 0) return false;
+            }
+            return true;
+        }""",
+        arg=has_widgets,
+        timeout=LOAD_TIMEOUT_MS,
+    )
+    page.evaluate(
+        """async () => {
+            if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+            await document.fonts.ready;
+            await Promise.all(Array.from(document.images).map(img => img.complete ? null :
+                new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); })));
+        }"""
+    )
+    # Widget managers render asynchronously after their models resolve.
+    page.wait_for_timeout(300)
+
+
+@pytest.fixture(scope="session")
+def site_browser(browser, site_server, local_cdn, clean_screenshots):
+    base_url, server = site_server
+    opener = SiteBrowser(browser, base_url, server, local_cdn)
+    try:
+        yield opener
+    finally:
+        opener.close()
+
+
+@pytest.fixture(scope="session")
+def clean_screenshots():
+    """Remove screenshots of an earlier run once per session, so stale pages vanish."""
+    if SCREENSHOT_DIR.exists():
+        shutil.rmtree(SCREENSHOT_DIR)
+    SCREENSHOT_DIR.mkdir(parents=True)
+    return SCREENSHOT_DIR
