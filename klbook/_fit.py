@@ -170,8 +170,10 @@ def _newton(objective, theta, scale, *, max_iter=100, gtol=1e-10):
         while True:
             trial = theta + t * step
             # The full evaluation at the trial point is reused when it is accepted.
+            # Near the optimum the values differ by quadrature round-off only,
+            # so a rise below 1e-13 does not count against the step.
             new = objective(*trial)
-            if new[0] <= value + 1e-4 * t * slope:
+            if new[0] <= value + 1e-4 * t * slope + 1e-13 * (1.0 + abs(value)):
                 break
             t *= 0.5
             if t < 1e-12:
@@ -469,7 +471,7 @@ def kl_surface(p, means, sds, *, direction):
     mus = _grid_values("means", means)
     sig = _grid_values("sds", sds)
     if (sig <= 0).any():
-        raise ValueError(f"`sds` must all be > 0, got {sig[sig <= 0][0]!r}")
+        raise ValueError(f"`sds` must all be > 0, got {float(sig[sig <= 0][0])!r}")
     if direction == "forward":
         d = p.mean - mus[None, :]
         var = sig[:, None] ** 2

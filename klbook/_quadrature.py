@@ -17,7 +17,7 @@ gets a 10-point Gauss–Legendre rule. For the integrands above this agrees with
 import numpy as np
 
 #: Breakpoints in units of a component's sd, around its mean.
-_OFFSETS = np.array([0.0, 0.5, 1.0, 1.75, 2.5, 3.25, 4.0, 5.0, 6.0, 7.5, 9.0, 11.0, 14.0])
+_OFFSETS = np.array([0.0, 0.75, 1.5, 2.25, 3.0, 4.0, 5.25, 7.0, 9.5, 14.0])
 _OFFSETS = np.concatenate([-_OFFSETS[:0:-1], _OFFSETS])
 #: How far (in sds) past the outermost component an integrand is kept.
 REACH = float(_OFFSETS[-1])
@@ -81,19 +81,18 @@ def grid(means, sds, lo=-np.inf, hi=np.inf, extra=None):
     """
     means = np.asarray(means, dtype=float)
     sds = np.asarray(sds, dtype=float)
-    bp = (means[:, None] + sds[:, None] * _OFFSETS[None, :]).ravel()
-    lo = max(lo, float(bp.min()))
-    hi = min(hi, float(bp.max()))
-    if extra is not None:
-        bp = np.concatenate([bp, extra])
-    bp = bp[(bp > lo) & (bp < hi)]
-    bp = np.concatenate([[lo], np.sort(bp), [hi]])
-    # Near-coincident breakpoints (a symmetric pair, a shared mean) add cost only.
+    bp = np.sort((means[:, None] + sds[:, None] * _OFFSETS[None, :]).ravel())
+    lo = max(lo, float(bp[0]))
+    hi = min(hi, float(bp[-1]))
+    # Breakpoints of two components closer than a fifth of the narrowest sd
+    # (a model sitting on a target component) would only add thin panels.
     keep = np.empty(bp.size, dtype=bool)
     keep[0] = True
-    keep[1:] = np.diff(bp) > 1e-3 * float(sds.min())
-    keep[-1] = True
+    keep[1:] = np.diff(bp) > 0.2 * float(sds.min())
     bp = bp[keep]
+    if extra is not None and extra.size:
+        bp = np.sort(np.concatenate([bp, extra]))
+    bp = np.concatenate([[lo], bp[(bp > lo) & (bp < hi)], [hi]])
     half = 0.5 * np.diff(bp)
     mid = bp[:-1] + half
     x = (mid[:, None] + half[:, None] * _NODES[None, :]).ravel()

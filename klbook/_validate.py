@@ -43,9 +43,9 @@ def probability_vector(name, values, *, normalize=False):
         raise ValueError(f"`{name}` must be a non-empty 1-D array of probabilities, got {values!r}")
     bad = ~np.isfinite(arr)
     if bad.any():
-        raise ValueError(f"`{name}` must be finite, got {arr[bad][0]!r} in {values!r}")
+        raise ValueError(f"`{name}` must be finite, got {float(arr[bad][0])!r} in {values!r}")
     if (arr < 0).any():
-        raise ValueError(f"`{name}` must be non-negative, got {arr[arr < 0][0]!r} in {values!r}")
+        raise ValueError(f"`{name}` must be non-negative, got {float(arr[arr < 0][0])!r} in {values!r}")
     total = float(arr.sum())
     if normalize:
         if not total > 0:
