@@ -8,6 +8,7 @@ P is the target and Q the model throughout: the forward KL is D(P||Q) =
 from ._distributions import Categorical, Mixture, Normal
 from ._divergence import cross_entropy, entropy, forward_kl, kl, reverse_kl
 from ._fit import FitResult, Thresholds, fit, kl_surface, reverse_optima, symmetric_reverse_thresholds
+from .plotting import PALETTE, style
 
 __all__ = [
     "Categorical",
@@ -15,6 +16,7 @@ __all__ = [
     "Thresholds",
     "Mixture",
     "Normal",
+    "PALETTE",
     "cross_entropy",
     "entropy",
     "fit",
@@ -23,5 +25,6 @@ __all__ = [
     "kl_surface",
     "reverse_kl",
     "reverse_optima",
+    "style",
     "symmetric_reverse_thresholds",
 ]

@@ -1,0 +1,868 @@
+"""Live apps that fit Q to P: one function per app, each returning an ipywidgets box.
+
+P is the target, Q the model: forward KL is D(P||Q), reverse KL is D(Q||P).
+
+Import this module explicitly (``from klbook import widgets``); ``import
+klbook`` never imports ipywidgets.
+
+How an app works
+----------------
+- The figure is a matplotlib ``Figure`` drawn off screen (Agg) and shown as a
+  PNG ``<img>`` with alt text in an ``HTML`` widget, so a page built without a
+  kernel still shows the default state, described for screen readers.
+- Axes, ticks and legends are drawn once; the data artists are marked
+  *animated* and redrawn in place over the cached background on each update
+  (``line.set_data(...)`` and friends), which keeps an update, fit included,
+  to a few tens of milliseconds.
+- Every control callback runs under a guard: an error is shown inside the app
+  (a message above the figure and the traceback in an ``Output``), never lost.
+- Numbers are printed by :func:`fmt`, which writes ``∞`` for an infinite
+  divergence (the app then says why) and refuses NaN.
+
+Every app takes a keyword ``style`` ("book" or "lecture", see
+:func:`klbook.plotting.style`).
+"""
+
+import base64
+import html
+import io
+import math
+import traceback
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from . import _fit, plotting
+from ._distributions import Mixture, Normal
+from ._divergence import cross_entropy, entropy, kl
+from .plotting import PALETTE, integrand, role_style, symmetric_target
+from .plotting import style as use_style
+
+__all__ = [
+    "discrete_explorer",
+    "forward_explorer",
+    "glance_explorer",
+    "phase_explorer",
+    "reverse_explorer",
+    "fmt",
+]
+
+_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
+_SLIDER_STYLE = {"description_width": "initial"}
+
+
+# ------------------------------------------------------------------ helpers
+
+def fmt(value, digits=3):
+    """Format a divergence or entropy for display: ``∞`` for infinity.
+
+    Raises
+    ------
+    ValueError
+        For NaN, which must never reach the screen.
+
+    Examples
+    --------
+    >>> fmt(0.12345), fmt(float("inf"))
+    ('0.123', '∞')
+    """
+    value = float(value)
+    if math.isnan(value):
+        raise ValueError("`value` is NaN; a divergence shown to the reader must be a number or inf")
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    text = f"{value:.{digits}f}"
+    return "0." + "0" * digits if text == "-0." + "0" * digits else text.replace("-", "−")
+
+
+def _describe_normal(q):
+    return f"N(mean {fmt(q.mean, 2)}, sd {fmt(q.sd, 2)})"
+
+
+def _describe(dist):
+    if isinstance(dist, Normal):
+        return _describe_normal(dist)
+    parts = [f"{fmt(w, 2)}·{_describe_normal(c)}" for w, c in zip(dist.weights, dist.components)]
+    return " + ".join(parts)
+
+
+_LADDER = np.array([0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0,
+                    15.0, 20.0, 30.0, 50.0, 100.0])
+
+
+def _nice_limit(peak, current):
+    """A y-limit from a fixed ladder: unchanged while `peak` fits comfortably,
+    so most updates reuse the cached axes."""
+    peak = float(peak) if np.isfinite(peak) else float(_LADDER[-1])
+    if current is not None and 0.35 * current <= peak <= 0.97 * current:
+        return current
+    above = _LADDER[_LADDER >= peak / 0.9]
+    return float(above[0]) if above.size else float(_LADDER[-1])
+
+
+class _Canvas:
+    """A Figure shown as a PNG in an HTML widget; static parts cached, data artists blitted."""
+
+    def __init__(self, figsize, style_name, *, dpi=90):
+        self.style = style_name
+        with use_style(style_name):
+            self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.fig)
+        self.view = W.HTML(layout=W.Layout(width="100%"))
+        self._dynamic = []
+        self._background = None
+
+    def dynamic(self, *artists):
+        """Mark artists as redrawn on every update (drawn over the cached background)."""
+        for a in artists:
+            if a is not None:
+                a.set_animated(True)
+                self._dynamic.append(a)
+        return artists[0] if len(artists) == 1 else artists
+
+    def replace(self, old, new):
+        """Swap a dynamic artist (e.g. a new contour set) for another."""
+        if old is not None:
+            self._dynamic.remove(old)
+            old.remove()
+        return self.dynamic(new)
+
+    def invalidate(self):
+        """Redraw the static parts (axes limits changed) on the next render."""
+        self._background = None
+
+    def render(self, alt):
+        canvas = self.fig.canvas
+        with use_style(self.style):
+            if self._background is None:
+                canvas.draw()
+                # Keep the positions found by the constrained layout: later
+                # redraws must not move the axes under the cached background.
+                self.fig.set_layout_engine("none")
+                self._background = canvas.copy_from_bbox(self.fig.bbox)
+            else:
+                canvas.restore_region(self._background)
+            for a in sorted(self._dynamic, key=lambda a: a.get_zorder()):
+                if a.get_visible():
+                    self.fig.draw_artist(a)
+        rgb = np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[..., :3])
+        buf = io.BytesIO()
+        Image.fromarray(rgb).save(buf, format="png", compress_level=1)
+        uri = base64.b64encode(buf.getvalue()).decode("ascii")
+        h, w = rgb.shape[:2]
+        self.view.value = (
+            f'<img src="data:image/png;base64,{uri}" alt="{html.escape(alt)}" '
+            f'width="{w}" height="{h}" style="max-width:100%;height:auto">'
+        )
+
+
+class _App:
+    """Shared plumbing: status line, error output, guarded callbacks, the container."""
+
+    def __init__(self, style_name):
+        if style_name not in ("book", "lecture"):
+            raise ValueError(f"`style` must be 'book' or 'lecture', got {style_name!r}")
+        self.style = style_name
+        self.readout = W.HTML()
+        self.message = W.HTML()
+        self.errors = W.Output()
+
+    def guard(self, fn):
+        def handler(change=None):
+            try:
+                self.message.value = ""
+                fn()
+            except Exception as exc:  # noqa: BLE001 - shown to the reader, not swallowed
+                self.message.value = (
+                    '<p style="color:#B00020"><b>This update failed:</b> '
+                    f"{html.escape(type(exc).__name__)}: {html.escape(str(exc))} "
+                    "(details below)</p>"
+                )
+                self.errors.append_stderr(traceback.format_exc())
+
+        return handler
+
+    def watch(self, controls, fn):
+        handler = self.guard(fn)
+        for c in controls:
+            c.observe(handler, names="value")
+        return handler
+
+    def box(self, title, controls, canvas):
+        heading = W.HTML(f"<b>{html.escape(title)}</b>")
+        return W.VBox([heading, controls, self.message, canvas.view, self.readout, self.errors])
+
+
+def _slider(value, lo, hi, step, description, fmt_=".2f"):
+    return W.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
+                         readout_format=fmt_, continuous_update=True, style=_SLIDER_STYLE,
+                         layout=W.Layout(width="280px"))
+
+
+def _infinity_note(where):
+    return (f" <i>∞ means {where}: the log ratio is infinite there, so the average is"
+            " infinite. No finite model of this kind can do that; a Normal never reaches 0.</i>")
+
+
+# ------------------------------------------------- fast reverse-KL landscape
+
+
+def reverse_surface(p, means, sds, *, reach=8.0, per_sd=2.0):
+    """D(Q||P) for Q = N(means[j], sds[i]): a fast vectorised version of
+    ``klbook.kl_surface(p, means, sds, direction="reverse")`` for live widgets.
+
+    ``D(Q||P) = -H(Q) - E_Q[log p]``; the expectation uses the trapezoid rule
+    in ``z = (x - mean)/sd`` on ``[-reach, reach]`` with steps no wider (in x)
+    than ``1/per_sd`` of P's narrowest component. Agrees with ``kl_surface``
+    to about 1e-4 nats at the defaults (see tests/test_widgets.py), plenty
+    for a contour map, in a few milliseconds.
+    """
+    means = np.asarray(means, dtype=float)
+    sds = np.asarray(sds, dtype=float)
+    smin = float(np.min(p.sds))
+    out = np.empty((sds.size, means.size))
+    for i, s in enumerate(sds):
+        n = int(np.clip(math.ceil(2.0 * reach * s * per_sd / smin), 48, 3000)) | 1
+        z = np.linspace(-reach, reach, n)
+        w = np.exp(-0.5 * z * z)
+        w /= w.sum()
+        elogp = p.logpdf(means[:, None] + s * z) @ w
+        out[i] = -(0.5 + _LOG_SQRT_2PI + math.log(s)) - elogp
+    return np.maximum(out, 0.0)
+
+
+def reverse_optima_fast(p, *, means=None, sds=None, surface=None, extra_starts=()):
+    """Every local minimum of the reverse KL D(Q||P) over Normal Q, best first.
+
+    Starts ``klbook.fit(p, "normal", direction="reverse", init=...)`` from
+    each basin of a coarse landscape (grid cells lower than their
+    neighbours) and from `extra_starts`, keeps converged local minima and
+    merges duplicates. Agrees with ``klbook.reverse_optima`` (tested) at a
+    fraction of the cost, which a live widget needs.
+    """
+    if means is None or sds is None:
+        m, s = p.means, p.sds
+        means = np.linspace(float((m - 2.5 * s).min()), float((m + 2.5 * s).max()), 25)
+        sds = np.geomspace(0.5 * float(s.min()), 1.5 * float(p.sd), 17)
+    if surface is None:
+        surface = reverse_surface(p, means, sds)
+    padded = np.pad(surface, 1, constant_values=np.inf)
+    centre = padded[1:-1, 1:-1]
+    is_min = np.ones_like(centre, dtype=bool)
+    for di in (-1, 0, 1):
+        for dj in (-1, 0, 1):
+            if di or dj:
+                is_min &= centre <= padded[1 + di: padded.shape[0] - 1 + di,
+                                           1 + dj: padded.shape[1] - 1 + dj]
+    starts = [Normal(means[j], sds[i]) for i, j in zip(*np.nonzero(is_min))]
+    starts.extend(extra_starts)
+    starts.append(Normal(p.mean, p.sd))
+    found, stalled = [], []
+    for start in starts:
+        r = _fit.fit(p, "normal", direction="reverse", init=start)
+        if not r.converged:
+            stalled.append(r)
+            continue
+        if any(abs(r.q.mean - o.q.mean) < 1e-4 * p.sd and abs(math.log(r.q.sd / o.q.sd)) < 1e-4
+               for o in found):
+            continue
+        found.append(r)
+    if not found:
+        # Only when every start stalled (the optimiser's tolerance, not a
+        # missing optimum): report the best point reached, marked unconverged.
+        found = [min(stalled, key=lambda r: r.divergence)]
+    found.sort(key=lambda r: (round(r.divergence, 10), r.q.mean))
+    return found
+
+
+# ------------------------------------------------------------ target editor
+
+
+class _TargetEditor:
+    """Sliders for a target P with up to three Normal components (weight 0 = off)."""
+
+    def __init__(self, defaults):
+        self.weights, self.means, self.sds = [], [], []
+        columns = []
+        for i, (w, m, s) in enumerate(defaults, start=1):
+            self.weights.append(_slider(w, 0.0, 1.0, 0.05, f"weight {i}"))
+            self.means.append(_slider(m, -5.0, 5.0, 0.1, f"mean {i}"))
+            self.sds.append(_slider(s, 0.3, 3.0, 0.05, f"sd {i}"))
+            columns.append(W.VBox([W.HTML(f"P, component {i}"), self.weights[-1],
+                                   self.means[-1], self.sds[-1]]))
+        self.box = W.HBox(columns)
+
+    @property
+    def controls(self):
+        return self.weights + self.means + self.sds
+
+    def target(self):
+        """The current P, or None if every weight is 0."""
+        parts = [(w.value, m.value, s.value) for w, m, s in zip(self.weights, self.means, self.sds)
+                 if w.value > 0]
+        if not parts:
+            return None
+        total = sum(w for w, _, _ in parts)
+        return Mixture([w / total for w, _, _ in parts], [Normal(m, s) for _, m, s in parts],
+                       normalize=True)
+
+
+_NO_TARGET = ("<b>P has no mass:</b> every weight is 0. Give at least one component a "
+              "positive weight (weights are rescaled to sum to 1).")
+
+
+# ------------------------------------------------------------- at a glance
+
+
+def glance_explorer(*, style="book"):
+    """A two-mode target with its forward and its reverse Normal fit, side by side.
+
+    P = w N(-a, 1) + (1-w) N(a, 1). The forward fit minimises D(P||Q)
+    (moment matching); the reverse fit shows every local minimum of D(Q||P),
+    the global one solid.
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    app = _App(style)
+    sep = _slider(2.5, 0.0, 5.0, 0.1, "half-separation a")
+    weight = _slider(0.5, 0.05, 0.95, 0.05, "weight of left mode w")
+    canvas = _Canvas((7.0, 3.0), style)
+    x = np.linspace(-10.0, 10.0, 500)
+    with use_style(style):
+        ax = canvas.fig.subplots()
+        rs_p, rs_f, rs_r = role_style("p"), role_style("forward"), role_style("reverse")
+        p_line, = ax.plot(x, x * 0, color=rs_p["color"], label=rs_p["label"])
+        p_fill = ax.fill_between(x, 0, x * 0, color=rs_p["color"], alpha=0.12, linewidth=0)
+        f_line, = ax.plot(x, x * 0, color=rs_f["color"], linestyle=rs_f["linestyle"],
+                          label=rs_f["label"])
+        r_line, = ax.plot(x, x * 0, color=rs_r["color"], linestyle=rs_r["linestyle"],
+                          label=rs_r["label"] + ", global optimum")
+        r_others = [ax.plot(x, x * 0, color=rs_r["color"], linestyle=":", linewidth=1.2,
+                            label="other local optima of D(Q‖P)" if k == 0 else None)[0]
+                    for k in range(3)]
+        ax.set_xlim(x[0], x[-1])
+        ax.set_xlabel("x")
+        ax.set_ylabel("density")
+        ax.legend(loc="upper right", fontsize="small")
+    canvas.dynamic(p_line, p_fill, f_line, r_line, *r_others)
+    state = {"ylim": None}
+
+    def update():
+        a, w = sep.value, weight.value
+        p = Mixture([w, 1 - w], [Normal(-a, 1.0), Normal(a, 1.0)])
+        fwd = _fit.fit(p, "normal", direction="forward")
+        opt = reverse_optima_fast(p)
+        best = opt[0]
+        y = p.pdf(x)
+        p_line.set_ydata(y)
+        p_fill.set_data(x, 0, y)
+        f_line.set_ydata(fwd.q.pdf(x))
+        r_line.set_ydata(best.q.pdf(x))
+        for k, line in enumerate(r_others):
+            if k + 1 < len(opt):
+                line.set_ydata(opt[k + 1].q.pdf(x))
+                line.set_visible(True)
+            else:
+                line.set_visible(False)
+        top = _nice_limit(max(y.max(), 1 / (best.q.sd * math.sqrt(2 * math.pi))), state["ylim"])
+        if top != state["ylim"]:
+            state["ylim"] = top
+            ax.set_ylim(0, top)
+            canvas.invalidate()
+        others = (f" It has {len(opt) - 1} other local optimum{'s' if len(opt) > 2 else ''}: "
+                  + "; ".join(f"{_describe_normal(r.q)}, D(Q‖P) = {fmt(r.divergence)}"
+                              for r in opt[1:]) + "." if len(opt) > 1 else
+                  " It is the only local optimum.")
+        app.readout.value = (
+            f"<p>P = {fmt(w, 2)}·N(−{fmt(a, 2)}, 1) + {fmt(1 - w, 2)}·N({fmt(a, 2)}, 1).<br>"
+            f"<b style='color:{PALETTE['forward']}'>Forward fit</b> {_describe_normal(fwd.q)}: "
+            f"D(P‖Q) = {fmt(fwd.divergence)} nats.<br>"
+            f"<b style='color:{PALETTE['reverse']}'>Reverse fit</b> {_describe_normal(best.q)}: "
+            f"D(Q‖P) = {fmt(best.divergence)} nats.{others}</p>"
+        )
+        canvas.render(
+            f"Target P with modes at −{a:.1f} and {a:.1f} (left weight {w:.2f}), black and "
+            f"shaded. Forward fit {_describe_normal(fwd.q)}, blue dashed. Reverse fit "
+            f"{_describe_normal(best.q)}, vermillion dash-dotted"
+            + (f", with {len(opt) - 1} other local optimum(s) dotted." if len(opt) > 1 else ".")
+        )
+
+    app.watch([sep, weight], update)
+    app.guard(update)()
+    return app.box("A two-mode P and its forward and reverse Normal fits",
+                   W.HBox([sep, weight]), canvas)
+
+
+# ------------------------------------------------------------ discrete KL
+
+
+def discrete_explorer(p=(0.4, 0.3, 0.2, 0.1), q=(0.25, 0.25, 0.25, 0.25), *,
+                      labels=("a", "b", "c", "d"), style="book"):
+    """Edit two discrete distributions with sliders; see their entropies and KLs.
+
+    Shows H(P), H(P,Q), D(P||Q) = H(P,Q) - H(P), and D(Q||P), in nats or
+    bits, with bars for P and Q and each outcome's term of both divergences.
+    Slider values are rescaled to sum to 1.
+
+    Parameters
+    ----------
+    p, q : sequence of float
+        Starting slider values (any non-negative numbers).
+    labels : sequence of str
+        Outcome names, one per value.
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    if not (len(p) == len(q) == len(labels)):
+        raise ValueError(f"`p`, `q` and `labels` must have equal lengths, got "
+                         f"{len(p)}, {len(q)} and {len(labels)}")
+    app = _App(style)
+    k = len(labels)
+    p_sl = [_slider(v, 0.0, 1.0, 0.01, f"P({lab})") for v, lab in zip(p, labels)]
+    q_sl = [_slider(v, 0.0, 1.0, 0.01, f"Q({lab})") for v, lab in zip(q, labels)]
+    unit = W.ToggleButtons(options=[("nats", "nats"), ("bits", "bits")], value="nats",
+                           description="units", style={"button_width": "60px"})
+    canvas = _Canvas((7.0, 2.8), style)
+    idx = np.arange(k)
+    with use_style(style):
+        ax_b, ax_t = canvas.fig.subplots(1, 2)
+        p_bars = ax_b.bar(idx - 0.2, np.zeros(k), 0.4, color=PALETTE["p"], alpha=0.75, label="P")
+        q_bars = ax_b.bar(idx + 0.2, np.zeros(k), 0.4, color=PALETTE["q"], hatch="//",
+                          edgecolor="white", label="Q")
+        ax_b.set_xticks(idx, labels)
+        ax_b.set_ylim(0, 1)
+        ax_b.set_ylabel("probability")
+        ax_b.legend(loc="upper right")
+        f_bars = ax_t.bar(idx - 0.2, np.zeros(k), 0.4, color=PALETTE["forward"],
+                          label="p log p/q  (sums to D(P‖Q))")
+        r_bars = ax_t.bar(idx + 0.2, np.zeros(k), 0.4, color=PALETTE["reverse"],
+                          label="q log q/p  (sums to D(Q‖P))")
+        ax_t.axhline(0, color=PALETTE["muted"], linewidth=0.8)
+        ax_t.set_xticks(idx, labels)
+        ax_t.set_ylabel("term")
+        ax_t.legend(loc="upper left", fontsize="small")
+        infs = [ax_t.text(i, 0, "", ha="center", va="top", fontsize="large", clip_on=False)
+                for i in range(2 * k)]
+    canvas.dynamic(*p_bars.patches, *q_bars.patches, *f_bars.patches, *r_bars.patches, *infs)
+    state = {"ylim": None}
+
+    def terms(a, b, scale):
+        out = np.zeros_like(a)
+        with np.errstate(divide="ignore"):
+            for i in range(a.size):
+                if a[i] > 0:
+                    out[i] = np.inf if b[i] == 0 else a[i] * math.log(a[i] / b[i]) / scale
+        return out
+
+    def update():
+        pv = np.array([s.value for s in p_sl])
+        qv = np.array([s.value for s in q_sl])
+        problems = [name for name, v in (("P", pv), ("Q", qv)) if not v.sum() > 0]
+        if problems:
+            app.readout.value = (f"<p><b>{' and '.join(problems)} has no mass:</b> every slider "
+                                 "is at 0. Raise at least one (values are rescaled to sum to 1).</p>")
+            for bar in (*p_bars, *q_bars, *f_bars, *r_bars):
+                bar.set_height(0)
+            for t in infs:
+                t.set_text("")
+            canvas.render("Bars are empty: a distribution with no mass has no probabilities.")
+            return
+        pv, qv = pv / pv.sum(), qv / qv.sum()
+        scale = math.log(2.0) if unit.value == "bits" else 1.0
+        base = 2 if unit.value == "bits" else None
+        h_p = entropy(pv, base=base)
+        h_pq = cross_entropy(pv, qv, base=base)
+        d_pq = kl(pv, qv, base=base)
+        h_q = entropy(qv, base=base)
+        h_qp = cross_entropy(qv, pv, base=base)
+        d_qp = kl(qv, pv, base=base)
+        ft, rt = terms(pv, qv, scale), terms(qv, pv, scale)
+        for bars, vals in ((p_bars, pv), (q_bars, qv)):
+            for bar, v in zip(bars, vals):
+                bar.set_height(v)
+        finite = np.concatenate([ft[np.isfinite(ft)], rt[np.isfinite(rt)], [0.0]])
+        top = _nice_limit(max(finite.max(), 0.05), state["ylim"] and state["ylim"][1])
+        bottom = -_nice_limit(max(-finite.min(), 0.05), None)
+        if (bottom, top) != state["ylim"]:
+            state["ylim"] = (bottom, top)
+            ax_t.set_ylim(bottom, top * 1.15)
+            canvas.invalidate()
+        top = state["ylim"][1]
+        for j, (bars, vals) in enumerate(((f_bars, ft), (r_bars, rt))):
+            for i, (bar, v) in enumerate(zip(bars, vals)):
+                bar.set_height(top if np.isinf(v) else v)
+                t = infs[j * k + i]
+                t.set_position((i + (-0.2 if j == 0 else 0.2), top * 1.12))
+                t.set_text("∞" if np.isinf(v) else "")
+        u = unit.value
+        notes = []
+        if math.isinf(d_pq):
+            notes.append("D(P‖Q) = ∞: Q gives probability 0 to an outcome P can produce, so a"
+                         " code built for Q has no codeword for it.")
+        if math.isinf(d_qp):
+            notes.append("D(Q‖P) = ∞: Q gives probability to an outcome P never produces.")
+        asym = "" if math.isinf(d_pq) or math.isinf(d_qp) else (
+            f" The two directions differ by {fmt(abs(d_pq - d_qp))} {u}.")
+        app.readout.value = (
+            "<table style='border-collapse:collapse'>"
+            f"<tr><td>H(P)</td><td style='text-align:right;padding-left:1em'>{fmt(h_p)}</td>"
+            f"<td style='padding-left:1em'>H(Q)</td><td style='text-align:right;padding-left:1em'>{fmt(h_q)}</td></tr>"
+            f"<tr><td>H(P,Q)</td><td style='text-align:right;padding-left:1em'>{fmt(h_pq)}</td>"
+            f"<td style='padding-left:1em'>H(Q,P)</td><td style='text-align:right;padding-left:1em'>{fmt(h_qp)}</td></tr>"
+            f"<tr><td><b style='color:{PALETTE['forward']}'>D(P‖Q)</b> = H(P,Q) − H(P)</td>"
+            f"<td style='text-align:right;padding-left:1em'><b>{fmt(d_pq)}</b></td>"
+            f"<td style='padding-left:1em'><b style='color:{PALETTE['reverse']}'>D(Q‖P)</b> = H(Q,P) − H(Q)</td>"
+            f"<td style='text-align:right;padding-left:1em'><b>{fmt(d_qp)}</b></td></tr></table>"
+            f"<p>All values in {u}.{asym} {' '.join(notes)}</p>"
+        )
+        canvas.render(
+            "Left: bars of P (dark) and Q (hatched green) over outcomes "
+            + ", ".join(f"{lab}: P {a:.2f}, Q {b:.2f}" for lab, a, b in zip(labels, pv, qv))
+            + f". Right: each outcome's term of D(P‖Q) (blue) and D(Q‖P) (vermillion);"
+            f" D(P‖Q) = {fmt(d_pq)} {u}, D(Q‖P) = {fmt(d_qp)} {u}."
+        )
+
+    app.watch(p_sl + q_sl + [unit], update)
+    app.guard(update)()
+    controls = W.VBox([W.HBox([W.VBox(p_sl), W.VBox(q_sl)]), unit])
+    return app.box("Edit P and Q; watch the entropies and both KL divergences", controls, canvas)
+
+
+# ------------------------------------------------------------ forward KL
+
+
+_FAMILIES = [("one Normal", "normal"), ("mixture of 2 Normals", "mixture2"),
+             ("mixture of 3 Normals", "mixture3")]
+
+
+def forward_explorer(*, style="book"):
+    """Fit Q to an editable P by forward KL, D(P||Q), and show the integrand.
+
+    P has up to three Normal components (weight 0 switches one off); Q is one
+    Normal (the fit is moment matching) or a mixture of 2 or 3 Normals. The
+    lower panel is the integrand p(x) log(p(x)/q(x)), whose area is D(P||Q).
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    app = _App(style)
+    editor = _TargetEditor([(0.5, -2.5, 1.0), (0.5, 2.5, 1.0), (0.0, 0.0, 1.0)])
+    family = W.Dropdown(options=_FAMILIES, value="normal", description="family of Q",
+                        style=_SLIDER_STYLE)
+    canvas = _Canvas((7.0, 4.6), style)
+    x = np.linspace(-11.0, 11.0, 600)
+    with use_style(style):
+        ax_d, ax_i = canvas.fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+        rs_p, rs_f = role_style("p"), role_style("forward")
+        p_line, = ax_d.plot(x, x * 0, color=rs_p["color"], label=rs_p["label"])
+        p_fill = ax_d.fill_between(x, 0, x * 0, color=rs_p["color"], alpha=0.12, linewidth=0)
+        q_line, = ax_d.plot(x, x * 0, color=rs_f["color"], linestyle=rs_f["linestyle"],
+                            label=rs_f["label"])
+        ax_d.set_ylabel("density")
+        ax_d.legend(loc="upper right", fontsize="small")
+        i_line, = ax_i.plot(x, x * 0, color=rs_f["color"], label="p(x) log p(x)/q(x)")
+        i_fill = ax_i.fill_between(x, 0, x * 0, color=rs_f["color"], alpha=0.25, linewidth=0)
+        ax_i.axhline(0, color=PALETTE["muted"], linewidth=0.8)
+        ax_i.set_xlim(x[0], x[-1])
+        ax_i.set_xlabel("x")
+        ax_i.set_ylabel("integrand")
+        ax_i.legend(loc="upper right", fontsize="small")
+    canvas.dynamic(p_line, p_fill, q_line, i_line, i_fill)
+    state = {"ylim": None, "ilim": None}
+
+    def update():
+        p = editor.target()
+        if p is None:
+            app.readout.value = f"<p>{_NO_TARGET}</p>"
+            for artist in (p_line, p_fill, q_line, i_line, i_fill):
+                artist.set_visible(False)
+            canvas.render("Empty axes: P has no mass, so there is nothing to fit.")
+            return
+        for artist in (p_line, p_fill, q_line, i_line, i_fill):
+            artist.set_visible(True)
+        res = _fit.fit(p, family.value, direction="forward")
+        y, yq = p.pdf(x), res.q.pdf(x)
+        yi = integrand(p, res.q, x, direction="forward")
+        p_line.set_ydata(y)
+        p_fill.set_data(x, 0, y)
+        q_line.set_ydata(yq)
+        i_line.set_ydata(yi)
+        i_fill.set_data(x, 0, yi)
+        top = _nice_limit(max(y.max(), yq.max()), state["ylim"])
+        itop = _nice_limit(max(yi.max(), 0.02), state["ilim"] and state["ilim"][1])
+        ilim = (-0.35 * itop, itop)
+        if top != state["ylim"] or ilim != state["ilim"]:
+            state["ylim"], state["ilim"] = top, ilim
+            ax_d.set_ylim(0, top)
+            ax_i.set_ylim(*ilim)
+            canvas.invalidate()
+        moments = ""
+        if family.value == "normal":
+            moments = (f"<br>Moment matching: P's mean is {fmt(p.mean)} and its sd {fmt(p.sd)};"
+                       f" the fitted Q has mean {fmt(res.q.mean)} and sd {fmt(res.q.sd)}.")
+        app.readout.value = (
+            f"<p>P = {_describe(p)}.<br><b style='color:{PALETTE['forward']}'>Forward fit</b> "
+            f"({dict((v, k) for k, v in _FAMILIES)[family.value]}): Q = {_describe(res.q)}.<br>"
+            f"D(P‖Q) = <b>{fmt(res.divergence)}</b> nats"
+            f" ({fmt(res.divergence / math.log(2))} bits), the shaded area below.{moments}</p>"
+        )
+        canvas.render(
+            f"Top: target P = {_describe(p)} (black, shaded) and the forward-KL fit Q = "
+            f"{_describe(res.q)} (blue dashed). Bottom: the integrand p log p/q, whose area "
+            f"D(P‖Q) = {fmt(res.divergence)} nats."
+        )
+
+    app.watch(editor.controls + [family], update)
+    app.guard(update)()
+    return app.box("Forward KL: fit Q to P by minimising D(P‖Q)",
+                   W.VBox([editor.box, family]), canvas)
+
+
+# ------------------------------------------------------------ reverse KL
+
+_MEAN_RANGE = (-7.0, 7.0)
+_SD_RANGE = (0.1, 8.0)
+
+
+def reverse_explorer(*, style="book"):
+    """Fit a Normal Q to an editable P by reverse KL, D(Q||P), from a chosen start.
+
+    Panels: P with the fitted Q and the start; the integrand
+    q(x) log(q(x)/p(x)), whose area is D(Q||P); the landscape of D(Q||P)
+    over Q's (mean, sd) with the optimiser's path from the start and every
+    local optimum (diamonds; the global one filled).
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    app = _App(style)
+    editor = _TargetEditor([(0.5, -3.0, 1.0), (0.5, 3.0, 1.0), (0.0, 0.0, 1.0)])
+    start_mean = _slider(1.0, -6.0, 6.0, 0.1, "start: mean of Q")
+    start_sd = _slider(1.5, 0.2, 5.0, 0.05, "start: sd of Q")
+    canvas = _Canvas((9.6, 4.6), style)
+    x = np.linspace(-11.0, 11.0, 600)
+    means = np.linspace(*_MEAN_RANGE, 41)
+    sds = np.geomspace(*_SD_RANGE, 31)
+    with use_style(style):
+        fig = canvas.fig
+        grid = fig.add_gridspec(2, 2, width_ratios=[1.25, 1], height_ratios=[3, 2])
+        ax_d = fig.add_subplot(grid[0, 0])
+        ax_i = fig.add_subplot(grid[1, 0], sharex=ax_d)
+        ax_l = fig.add_subplot(grid[:, 1])
+        rs_p, rs_r = role_style("p"), role_style("reverse")
+        p_line, = ax_d.plot(x, x * 0, color=rs_p["color"], label=rs_p["label"])
+        p_fill = ax_d.fill_between(x, 0, x * 0, color=rs_p["color"], alpha=0.12, linewidth=0)
+        s_line, = ax_d.plot(x, x * 0, color=rs_r["color"], linestyle=":", linewidth=1.2,
+                            label="Q at the start")
+        q_line, = ax_d.plot(x, x * 0, color=rs_r["color"], linestyle=rs_r["linestyle"],
+                            label=rs_r["label"])
+        ax_d.set_ylabel("density")
+        ax_d.legend(loc="upper right", fontsize="small")
+        i_line, = ax_i.plot(x, x * 0, color=rs_r["color"], label="q(x) log q(x)/p(x)")
+        i_fill = ax_i.fill_between(x, 0, x * 0, color=rs_r["color"], alpha=0.25, linewidth=0)
+        ax_i.axhline(0, color=PALETTE["muted"], linewidth=0.8)
+        ax_i.set_xlim(x[0], x[-1])
+        ax_i.set_xlabel("x")
+        ax_i.set_ylabel("integrand")
+        ax_i.legend(loc="upper right", fontsize="small")
+        ax_l.set_xlim(*_MEAN_RANGE)
+        plotting.sd_axis(ax_l, *_SD_RANGE)
+        ax_l.set_xlabel("mean of Q")
+        ax_l.set_title("D(Q‖P) over Normal Q", fontsize="medium")
+        path_line, = ax_l.plot([], [], color="white", linewidth=3.2, solid_capstyle="round")
+        path_core, = ax_l.plot([], [], color=rs_r["color"], marker=".", markersize=5,
+                               linewidth=1.6, label="optimizer's path")
+        start_mark, = ax_l.plot([], [], linestyle="none", marker="o", markerfacecolor="white",
+                                markeredgecolor=rs_r["color"], markeredgewidth=2, label="start")
+        glob_mark, = ax_l.plot([], [], linestyle="none", marker="D", color=PALETTE["accent"],
+                               markeredgecolor="black", label="global optimum")
+        loc_mark, = ax_l.plot([], [], linestyle="none", marker="D", markerfacecolor="white",
+                              markeredgecolor="black", label="other local optima")
+        ax_l.legend(loc="upper left", fontsize="x-small", framealpha=0.8, frameon=True)
+    for artist in (path_line, path_core, start_mark, glob_mark, loc_mark):
+        artist.set_zorder(5)
+    canvas.dynamic(p_line, p_fill, s_line, q_line, i_line, i_fill,
+                   path_line, path_core, start_mark, glob_mark, loc_mark)
+    state = {"ylim": None, "ilim": None, "p": None, "cs": None, "surface": None, "optima": None}
+    dists = (p_line, p_fill, s_line, q_line, i_line, i_fill, path_line, path_core,
+             start_mark, glob_mark, loc_mark)
+
+    def update():
+        p = editor.target()
+        if p is None:
+            app.readout.value = f"<p>{_NO_TARGET}</p>"
+            for artist in dists:
+                artist.set_visible(False)
+            if state["cs"] is not None:
+                state["cs"].set_visible(False)
+            state["p"] = None
+            canvas.render("Empty axes: P has no mass, so there is nothing to fit.")
+            return
+        for artist in dists:
+            artist.set_visible(True)
+        if p != state["p"]:
+            surface = reverse_surface(p, means, sds)
+            floor = surface.min()
+            levels = floor + np.geomspace(1e-2, max(surface.max() - floor, 1.0), 12)
+            with use_style(style):
+                cs = ax_l.contourf(means, sds, surface, levels=np.concatenate([[floor], levels]),
+                                   cmap="cividis", extend="max", zorder=1)
+            state["cs"] = canvas.replace(state["cs"], cs)
+            state["p"], state["surface"] = p, surface
+            state["optima"] = None
+        start = Normal(start_mean.value, start_sd.value)
+        res = _fit.fit(p, "normal", direction="reverse", init=start)
+        if state["optima"] is None:
+            state["optima"] = reverse_optima_fast(p, means=means, sds=sds, surface=state["surface"],
+                                                  extra_starts=[res.q] if res.converged else [])
+        optima = state["optima"]
+        y, ys, yq = p.pdf(x), start.pdf(x), res.q.pdf(x)
+        yi = integrand(p, res.q, x, direction="reverse")
+        p_line.set_ydata(y)
+        p_fill.set_data(x, 0, y)
+        s_line.set_ydata(ys)
+        q_line.set_ydata(yq)
+        i_line.set_ydata(yi)
+        i_fill.set_data(x, 0, yi)
+        mu = np.array([q.mean for q in res.path])
+        sd = np.array([q.sd for q in res.path])
+        path_line.set_data(mu, sd)
+        path_core.set_data(mu, sd)
+        start_mark.set_data(mu[:1], sd[:1])
+        glob_mark.set_data([optima[0].q.mean], [optima[0].q.sd])
+        loc_mark.set_data([r.q.mean for r in optima[1:]], [r.q.sd for r in optima[1:]])
+        top = _nice_limit(max(y.max(), yq.max(), ys.max()), state["ylim"])
+        itop = _nice_limit(max(yi.max(), 0.02), state["ilim"] and state["ilim"][1])
+        ilim = (-0.5 * itop, itop)
+        if top != state["ylim"] or ilim != state["ilim"]:
+            state["ylim"], state["ilim"] = top, ilim
+            ax_d.set_ylim(0, top)
+            ax_i.set_ylim(*ilim)
+            canvas.invalidate()
+        rank = next((k for k, r in enumerate(optima)
+                     if abs(r.q.mean - res.q.mean) < 1e-3 * p.sd
+                     and abs(math.log(r.q.sd / res.q.sd)) < 1e-3), None)
+        if not res.converged:
+            verdict = " The optimizer stopped before reaching a minimum."
+        elif rank == 0:
+            verdict = " This is the global optimum."
+        elif rank is None:
+            verdict = " (A minimum the landscape grid missed.)"
+        else:
+            verdict = (f" This is a local optimum, not the global one: the best is "
+                       f"{_describe_normal(optima[0].q)} with D(Q‖P) = {fmt(optima[0].divergence)}.")
+        listing = "; ".join(f"{_describe_normal(r.q)}: {fmt(r.divergence)}" for r in optima)
+        app.readout.value = (
+            f"<p>P = {_describe(p)}.<br>Start {_describe_normal(start)} → "
+            f"<b style='color:{PALETTE['reverse']}'>reverse fit</b> Q = {_describe_normal(res.q)} "
+            f"after {len(res.path) - 1} steps: D(Q‖P) = <b>{fmt(res.divergence)}</b> nats.{verdict}"
+            f"<br>Every local optimum ({len(optima)}): {listing}.</p>"
+        )
+        canvas.render(
+            f"Left: target P = {_describe(p)} (black), the start {_describe_normal(start)} "
+            f"(dotted) and the reverse-KL fit {_describe_normal(res.q)} (vermillion); below, the "
+            f"integrand q log q/p with area {fmt(res.divergence)} nats. Right: contour map of "
+            f"D(Q‖P) over Q's mean and sd with the optimizer's path from the start and "
+            f"{len(optima)} local optima marked."
+        )
+
+    app.watch(editor.controls + [start_mean, start_sd], update)
+    app.guard(update)()
+    controls = W.VBox([editor.box, W.HBox([start_mean, start_sd])])
+    return app.box("Reverse KL: fit Q to P by minimising D(Q‖P) from a starting point",
+                   controls, canvas)
+
+
+# ------------------------------------------------------- the phase picture
+
+
+def phase_explorer(phase=None, *, style="book"):
+    """Slide the separation of P = 0.5 N(-a, 1) + 0.5 N(a, 1) and watch the
+    reverse-KL optima of a Normal Q appear, swap rank and vanish.
+
+    Parameters
+    ----------
+    phase : klbook.plotting.Phase, optional
+        Precomputed ``plotting.phase_data`` for the right panel; default a
+        grid of a from 0 to 4.5.
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    app = _App(style)
+    if phase is None:
+        phase = plotting.phase_data(np.linspace(0.0, 4.5, 91))
+    lo, hi = float(phase.a.min()), float(phase.a.max())
+    sep = _slider(min(max(2.6, lo), hi), lo, hi, 0.05, "half-separation a")
+    canvas = _Canvas((9.6, 3.2), style)
+    x = np.linspace(-hi - 4.0, hi + 4.0, 500)
+    with use_style(style):
+        ax_p, ax_m = canvas.fig.subplots(1, 2)
+        rs_p = role_style("p")
+        p_line, = ax_p.plot(x, x * 0, color=rs_p["color"], label=rs_p["label"])
+        p_fill = ax_p.fill_between(x, 0, x * 0, color=rs_p["color"], alpha=0.12, linewidth=0)
+        c_line, = ax_p.plot(x, x * 0, color=PALETTE["reverse"], label="centred optimum")
+        s_lines = [ax_p.plot(x, x * 0, color=PALETTE["accent"], linestyle="-.",
+                             label="one-mode optima" if k == 0 else None)[0] for k in range(2)]
+        ax_p.set_xlim(x[0], x[-1])
+        ax_p.set_ylim(0, 0.6)
+        ax_p.set_xlabel("x")
+        ax_p.set_ylabel("density")
+        ax_p.legend(loc="upper right", fontsize="small")
+        plotting.plot_phase(phase, axes=(ax_m, Figure().subplots()), legend=False)
+        ax_m.legend(loc="upper left", fontsize="x-small")
+        cursor = ax_m.axvline(sep.value, color=PALETTE["p"], linewidth=1.5)
+    canvas.dynamic(p_line, p_fill, c_line, *s_lines, cursor)
+    t = phase.thresholds
+
+    def update():
+        a = sep.value
+        p = symmetric_target(a)
+        opt = plotting.symmetric_optima(a)
+        y = p.pdf(x)
+        p_line.set_ydata(y)
+        p_fill.set_data(x, 0, y)
+        centred = [r for r in opt if abs(r.q.mean) <= 1e-3]
+        side = [r for r in opt if abs(r.q.mean) > 1e-3]
+        c_line.set_visible(bool(centred))
+        if centred:
+            c_line.set_ydata(centred[0].q.pdf(x))
+        for k, line in enumerate(s_lines):
+            line.set_visible(k < len(side))
+            if k < len(side):
+                line.set_ydata(side[k].q.pdf(x))
+        cursor.set_xdata([a, a])
+        if a < t.appear:
+            regime = (f"below {fmt(t.appear, 2)}: the centred Q is the only optimum, so reverse"
+                      " KL does <i>not</i> pick a mode here.")
+        elif a < t.global_:
+            regime = (f"between {fmt(t.appear, 2)} and {fmt(t.global_, 2)}: one-mode optima exist,"
+                      " but the centred Q is still the global optimum.")
+        else:
+            regime = (f"above {fmt(t.global_, 2)}: a one-mode Q is the global optimum; the centred"
+                      " Q is still a (worse) local optimum, so a start in the middle stays there.")
+        listing = "; ".join(f"{_describe_normal(r.q)}: D(Q‖P) = {fmt(r.divergence)}" for r in opt)
+        app.readout.value = (f"<p>a = {fmt(a, 2)}, {regime}<br>Local optima ({len(opt)}): "
+                             f"{listing} (best first).</p>")
+        canvas.render(
+            f"Left: P with modes at ±{a:.2f} and its {len(opt)} reverse-KL optima: "
+            + ("a centred Normal (vermillion)" if centred else "")
+            + (" and " if centred and side else "")
+            + ("one Normal on each mode (orange dash-dotted)" if side else "")
+            + ". Right: the phase picture of optimum means against a, with a cursor at "
+            f"a = {a:.2f}."
+        )
+
+    app.watch([sep], update)
+    app.guard(update)()
+    return app.box("Reverse KL on two equal modes: where do the optima sit?", sep, canvas)
