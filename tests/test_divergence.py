@@ -70,8 +70,8 @@ def test_labels_are_aligned():
         ([0.5, 0.5], [1.5, -0.5], r"^`q` must be non-negative, got -0.5 in \[1.5, -0.5\]$"),
         ([0.5, 0.5], [math.inf, 0.5], r"^`q` must be finite, got inf in \[inf, 0.5\]$"),
         ([[0.5, 0.5]], [[0.5, 0.5]], r"^`p` must be a non-empty 1-D array of probabilities"),
-        (Normal(0, 1), [0.5, 0.5], r"^`q` must be a Normal or Mixture to pair with a continuous distribution, got \[0.5, 0.5\]$"),
-        (Categorical([1.0]), Normal(0, 1), r"^`p` must be a Normal or Mixture to pair with a continuous distribution, got Categorical"),
+        (Normal(0, 1), [0.5, 0.5], r"^`q` must be a Normal, a Mixture or a 1-D density with a logpdf method to pair with a continuous distribution, got \[0.5, 0.5\]$"),
+        (Categorical([1.0]), Normal(0, 1), r"^`p` must be a Normal, a Mixture or a 1-D density with a logpdf method to pair with a continuous distribution, got Categorical"),
     ],
 )
 def test_kl_rejects_bad_input(p, q, message):
@@ -194,3 +194,24 @@ def test_numerical_equals_closed_form_for_normals(p, q):
     # One-component mixtures take the quadrature path; plain Normals the closed form.
     numerical = kl(Mixture([1.0], [p]), Mixture([1.0], [q]))
     assert numerical == pytest.approx(kl(p, q), abs=1e-10 * max(1.0, kl(p, q)))
+
+
+# ------------------------------------------- densities klbook did not build
+
+
+def test_scipy_densities_are_accepted():
+    laplace_kl = lambda m1, b1, m2, b2: (  # noqa: E731  closed form for two Laplace laws
+        math.log(b2 / b1) + abs(m1 - m2) / b2 + (b1 / b2) * math.exp(-abs(m1 - m2) / b1) - 1
+    )
+    assert kl(stats.laplace(0, 1), stats.laplace(1, 2)) == pytest.approx(laplace_kl(0, 1, 1, 2), abs=1e-11)
+    # Normal target, Laplace model: -H(N) + log 2b + E|x|/b, by hand.
+    by_hand = -0.5 * math.log(2 * math.pi * math.e) + math.log(2) + math.sqrt(2 / math.pi)
+    assert kl(Normal(0, 1), stats.laplace(0, 1)) == pytest.approx(by_hand, abs=1e-11)
+    assert kl(Normal(0.5, 2), stats.norm(0, 1)) == pytest.approx(kl(Normal(0.5, 2), Normal(0, 1)), abs=1e-11)
+    assert entropy(stats.laplace(0, 1)) == pytest.approx(1 + math.log(2), abs=1e-12)
+
+
+def test_support_mismatch_with_scipy_densities_is_inf_not_an_error():
+    assert kl(stats.uniform(0, 2), stats.uniform(0, 1)) == math.inf
+    assert kl(Normal(0, 1), stats.uniform(0, 1)) == math.inf
+    assert kl(stats.uniform(0, 1), stats.uniform(0, 2)) == pytest.approx(math.log(2), abs=1e-12)
