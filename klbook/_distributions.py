@@ -33,10 +33,13 @@ def _count(n):
 def mixture_logpdf(x, log_weights, means, sds):
     """log of ``sum_k w_k N(x; mean_k, sd_k)`` by log-sum-exp: finite far in the tails."""
     x = np.asarray(x, dtype=float)
-    z = (x[..., None] - means) / sds
-    terms = (log_weights - np.log(sds) - _LOG_SQRT_2PI) - 0.5 * z * z
-    top = terms.max(axis=-1)
-    return top + np.log(np.exp(terms - top[..., None]).sum(axis=-1))
+    # Components along the first axis: reductions over a short leading axis
+    # are several times faster in numpy than over a short trailing one.
+    shape = (-1,) + (1,) * x.ndim
+    z = (x[None, ...] - means.reshape(shape)) / sds.reshape(shape)
+    terms = (log_weights - np.log(sds) - _LOG_SQRT_2PI).reshape(shape) - 0.5 * z * z
+    top = terms.max(axis=0)
+    return top + np.log(np.exp(terms - top).sum(axis=0))
 
 
 class Normal:

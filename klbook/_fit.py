@@ -85,16 +85,16 @@ def _check_direction(direction):
 
 def _log_target_derivs(p, x):
     """log p(x) and its first two derivatives in x, by log-sum-exp."""
-    logw = np.log(p.weights)
-    z = (x[:, None] - p.means) / p.sds
-    terms = (logw - np.log(p.sds) - _LOG_SQRT_2PI) - 0.5 * z * z
-    top = terms.max(axis=1)
-    e = np.exp(terms - top[:, None])
-    total = e.sum(axis=1)
-    r = e / total[:, None]
-    a = -z / p.sds
-    f1 = (r * a).sum(axis=1)
-    f2 = (r * (a * a - 1.0 / p.sds**2)).sum(axis=1) - f1 * f1
+    means, sds = p.means[:, None], p.sds[:, None]
+    z = (x - means) / sds
+    terms = (np.log(p.weights) - np.log(p.sds) - _LOG_SQRT_2PI)[:, None] - 0.5 * z * z
+    top = terms.max(axis=0)
+    e = np.exp(terms - top)
+    total = e.sum(axis=0)
+    r = e / total
+    a = -z / sds
+    f1 = (r * a).sum(axis=0)
+    f2 = (r * (a * a - 1.0 / sds**2)).sum(axis=0) - f1 * f1
     return top + np.log(total), f1, f2
 
 
