@@ -5,8 +5,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.klbook-installed
 JB_EXECUTE ?= force
+NODE_STAMP := node_modules/.klbook-installed
 
-.PHONY: book test test-fast bench lock clean venv
+.PHONY: book test test-fast bench lock clean venv system-tools node-modules site-check binder-check
 
 venv: $(STAMP)
 
@@ -17,11 +18,38 @@ $(STAMP): requirements-test.txt binder/requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
+# JB_EXECUTE=force (default) re-runs every notebook (--all: no stale page);
+# `make book JB_EXECUTE=cache` reuses _build/.jupyter_cache for quick edits.
+# The mode reaches the build through _ext/klbook_site.py ("auto" is refused).
 book: $(STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	KLBOOK_JB_EXECUTE=$(JB_EXECUTE) $(BIN)/jupyter-book build . -W -n --keep-going \
+	  $(if $(filter force,$(JB_EXECUTE)),--all)
 
-test: $(STAMP)
+# Builds the book once, then: page weights and links (table printed), and
+# pytest, which includes the Binder proof (tests/test_binder.py) and the
+# browser tests (tests/browser/) against the fresh _build/html.
+test: book system-tools $(NODE_STAMP)
+	$(BIN)/python tools/site_check.py
 	$(BIN)/python -m pytest
+
+# Chromium and npm from Debian's packages, only if missing (apt-get, as root).
+system-tools:
+	tools/ensure-system-tools.sh
+
+# Local copies of the files the pages load from CDNs (for the browser tests).
+node-modules: $(NODE_STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	$(MAKE) system-tools
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Page weights, internal links, external-link report (of an existing build).
+site-check: $(STAMP)
+	$(BIN)/python tools/site_check.py
+
+# The Binder environment alone: fresh venv from binder/, every notebook run.
+binder-check: $(STAMP)
+	$(BIN)/python tools/binder_check.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

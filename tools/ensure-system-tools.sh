@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium for the browser tests, only when it is missing.
-# Playwright drives this binary (executable_path=/usr/bin/chromium); nothing
-# downloads a browser of its own.
+# Installs the system tools `make test` needs, from Debian's packages, only when
+# they are missing:
+#   chromium  - the browser the tests drive (/usr/bin/chromium; Playwright is
+#               pointed at it, nothing downloads a browser of its own)
+#   npm       - to install the local copies of CDN files (package-lock.json)
+# Runs as root (CI, containers) or through sudo.
 set -euo pipefail
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if [ -x "$CHROMIUM" ]; then
+packages=()
+[ -x "$CHROMIUM" ] || packages+=(chromium fonts-liberation fonts-dejavu-core)
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+if [ ${#packages[@]} -eq 0 ]; then
   exit 0
 fi
+SUDO=
 if [ "$(id -u)" -ne 0 ]; then
   SUDO=sudo
-else
-  SUDO=
 fi
-echo "ensure-chromium: $CHROMIUM is missing; installing Debian's chromium package"
+echo "ensure-system-tools: installing ${packages[*]} from Debian's packages"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 test -x "$CHROMIUM"
-"$CHROMIUM" --version
+command -v npm >/dev/null
+"$CHROMIUM" --version 2>/dev/null || true

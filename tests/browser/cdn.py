@@ -72,7 +72,7 @@ class LocalCdn:
         if not manifest.is_file():
             raise CdnError(
                 f"{url}: npm package {name!r} is not installed in {self.node_modules}; "
-                f"add {name}@{spec} to package.json and run `make node_modules`"
+                f"add {name}@{spec} to package.json and run `make node-modules`"
             )
         installed = json.loads(manifest.read_text())["version"]
         if not version_matches(spec, installed):

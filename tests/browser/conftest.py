@@ -2,14 +2,14 @@
 
 The site (``_build/html``, or ``$KLBOOK_SITE_DIR``) is served on 127.0.0.1 by
 a thread of the test process. Debian's Chromium (``/usr/bin/chromium``,
-installed by ``tools/ensure-chromium.sh``) is driven headless by Playwright;
-nothing downloads a browser. CDN requests are answered from ``node_modules``
-(see ``cdn.py``). Pages are discovered from the built site, so new chapters
-are covered without touching the tests.
+installed by ``tools/ensure-system-tools.sh``) is driven headless by
+Playwright; nothing downloads a browser. CDN requests are answered from
+``node_modules`` (see ``cdn.py``). Pages are discovered from the built site,
+so new chapters are covered without touching the tests.
 
 Each page is opened once per viewport (desktop 1280 px, phone 390 px) and kept
-open for the checks of ``test_browser_pages.py``; the screenshots are taken
-right after loading, into ``_build/screenshots/``.
+open for the checks; the screenshots are taken right after loading, into
+``_build/screenshots/``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,9 +42,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+PHONE_WIDTH = 390
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "phone": {"viewport": {"width": PHONE_WIDTH, "height": 844}, "is_mobile": True, "has_touch": True},
 }
 # Folders of the build that hold assets, not pages (as in tools/site_check.py).
 NON_PAGE_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static", "reports"}
@@ -62,13 +64,9 @@ def discover_pages(site_dir: Path = SITE_DIR) -> list[str]:
     )
 
 
-def page_text(rel: str) -> str:
-    return (SITE_DIR / rel).read_text(encoding="utf-8", errors="replace")
-
-
-def pages_with(pattern: str) -> list[str]:
+def pages_with(pattern: str, site_dir: Path = SITE_DIR) -> list[str]:
     regex = re.compile(pattern)
-    return [p for p in discover_pages() if regex.search(page_text(p))]
+    return [p for p in discover_pages(site_dir) if regex.search((site_dir / p).read_text(errors="replace"))]
 
 
 def pytest_generate_tests(metafunc):
@@ -92,78 +90,55 @@ def pytest_generate_tests(metafunc):
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static file handler that records errors instead of printing every request."""
-
-    errors: list[str]
+    """Static file handler that does not print every request."""
 
     def log_message(self, format, *args):  # noqa: A002 - signature of the base class
         pass
 
-    def send_error(self, code, message=None, explain=None):
-        self.server.errors.append(f"{code} {self.path}")
-        super().send_error(code, message, explain)
 
-
-@pytest.fixture(scope="session")
-def site_server():
-    """Base URL of the built site served on 127.0.0.1 (a thread; shut down afterwards)."""
-    if not SITE_DIR.is_dir():
-        pytest.fail(f"{SITE_DIR} does not exist: run `make book` first")
-    handler = functools.partial(QuietHandler, directory=str(SITE_DIR))
+@contextmanager
+def serve(directory: Path):
+    """Serve ``directory`` on 127.0.0.1 from a thread; yields the base URL."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.errors = []
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", server
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def local_cdn():
-    if not (NODE_MODULES / ".package-lock.json").is_file():
-        pytest.fail(f"{NODE_MODULES} is missing: run `make node_modules` (npm ci) first")
-    return LocalCdn(NODE_MODULES)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run tools/ensure-chromium.sh (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @dataclass
 class PageView:
-    """One built page, loaded in one viewport and kept open for the checks."""
+    """One page, loaded in one viewport and kept open for the checks."""
 
     rel: str
     viewport: str
     page: object
     url: str
+    site_dir: Path
+    base_url: str
     problems: list[str] = field(default_factory=list)  # console errors, failed requests
     notes: list[str] = field(default_factory=list)  # e.g. relaxed SRI attributes
     screenshot: Path | None = None
 
+    @property
+    def html(self) -> str:
+        return (self.site_dir / self.rel).read_text(encoding="utf-8", errors="replace")
+
 
 class SiteBrowser:
-    """Opens pages in a viewport-specific context with the CDN routing installed."""
+    """Opens the pages of one served site, per viewport, with the CDN routing installed."""
 
-    def __init__(self, browser, base_url, server, cdn):
-        self.base_url, self.server, self.cdn = base_url, server, cdn
+    def __init__(self, browser, base_url: str, site_dir: Path, cdn: LocalCdn, screenshot_dir: Path,
+                 settle_timeout_ms: int = LOAD_TIMEOUT_MS):
+        self.base_url, self.site_dir, self.cdn = base_url, site_dir, cdn
+        self.screenshot_dir = screenshot_dir
+        self.settle_timeout_ms = settle_timeout_ms
         self.contexts = {}
         self.views: dict[tuple[str, str], PageView] = {}
         self._browser = browser
@@ -199,65 +174,79 @@ class SiteBrowser:
             route.fulfill(response=response, body=html)
 
         view.page.route(lambda url: not url.startswith(base), external)
-        view.page.route(lambda url: url.startswith(base) and urlpath_is_html(url), document)
+        view.page.route(lambda url: url.startswith(base) and _is_html_url(url), document)
 
     def open(self, rel: str, viewport: str) -> PageView:
+        """The page ``rel`` loaded and settled at ``viewport`` (opened once, then reused)."""
         key = (rel, viewport)
         if key in self.views:
             return self.views[key]
         page = self._context(viewport).new_page()
-        view = PageView(rel=rel, viewport=viewport, page=page, url=self.base_url + rel)
+        view = PageView(rel=rel, viewport=viewport, page=page, url=self.base_url + rel,
+                        site_dir=self.site_dir, base_url=self.base_url)
         self.views[key] = view
-        page.on("console", lambda msg: msg.type == "error" and view.problems.append(
-            f"console error: {msg.text} ({msg.location.get('url', '')}:{msg.location.get('lineNumber', '')})"
-        ))
+
+        def on_console(msg):
+            if msg.type == "error":
+                where = msg.location or {}
+                view.problems.append(
+                    f"console error: {msg.text} ({where.get('url', '')}:{where.get('lineNumber', '')})"
+                )
+
+        page.on("console", on_console)
         page.on("pageerror", lambda err: view.problems.append(f"uncaught exception: {err}"))
-        page.on("requestfailed", lambda req: view.problems.append(
-            f"request failed: {req.url} ({req.failure})"
-        ))
+        page.on("requestfailed", lambda req: view.problems.append(f"request failed: {req.url} ({req.failure})"))
         page.on("response", lambda resp: resp.status >= 400 and view.problems.append(
-            f"HTTP {resp.status}: {resp.url}"
-        ))
+            f"HTTP {resp.status}: {resp.url}"))
         self._route(view)
         response = page.goto(view.url, wait_until="load")
         if response is None or not response.ok:
             view.problems.append(f"page load: HTTP {response.status if response else 'no response'}")
-        wait_until_settled(page, rel)
-        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        view.screenshot = SCREENSHOT_DIR / f"{rel.replace('/', '__').removesuffix('.html')}-{viewport}.png"
+        wait_until_settled(page, WIDGET_STATE_MIME in view.html, self.settle_timeout_ms)
+        self.screenshot_dir.mkdir(parents=True, exist_ok=True)
+        name = rel.replace("/", "__").removesuffix(".html")
+        view.screenshot = self.screenshot_dir / f"{name}-{viewport}.png"
         page.screenshot(path=str(view.screenshot), full_page=True)
         return view
 
     def close(self):
         for context in self.contexts.values():
             context.close()
+        self.contexts.clear()
 
 
-def urlpath_is_html(url: str) -> bool:
+def _is_html_url(url: str) -> bool:
     path = url.split("#", 1)[0].split("?", 1)[0]
     return path.endswith(".html") or path.endswith("/")
 
 
-def wait_until_settled(page, rel: str) -> None:
-    """Wait for MathJax's first typeset, the widget views, fonts and images."""
-    has_widgets = WIDGET_STATE_MIME in page_text(rel)
-    page.wait_for_function(
-        """(hasWidgets) => {
-            if (document.readyState !== 'complete') return false;
-            const mj = window.MathJax;
-            if (document.querySelector('script[src*="mathjax"]') && !(mj && mj.startup && mj.startup.promise))
-                return false;
-            if (hasWidgets) {
-                const views = document.querySelectorAll(
-                    'script[type="application/vnd.jupyter.widget-view+json"]').length;
-                if (document.querySelectorAll('.jupyter-widgets.widget-container, .jupyter-widgets-view, '
-                    + '.widget-subarea > .jupyter-widgets').length < 1 && views > 0) return false;
-            }
-            return true;
-        }""",
-        arg=has_widgets,
-        timeout=LOAD_TIMEOUT_MS,
-    )
+SETTLED_JS = """(hasWidgets) => {
+    if (document.readyState !== 'complete') return false;
+    if (document.querySelector('script[src*="mathjax"]')) {
+        const mj = window.MathJax;
+        if (!(mj && mj.startup && mj.startup.promise)) return false;
+    }
+    if (hasWidgets) {
+        // The manager inserts one .widget-subarea per view, then renders into it.
+        const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+        const areas = document.querySelectorAll('.widget-subarea');
+        if (areas.length < views.length) return false;
+        for (const area of areas) if (!area.firstElementChild) return false;
+    }
+    return true;
+}"""
+
+
+def wait_until_settled(page, has_widgets: bool, timeout_ms: int = LOAD_TIMEOUT_MS) -> None:
+    """Wait for MathJax's first typeset, the widget views, fonts and images.
+
+    A page whose widgets never render times out here with a clear message
+    instead of failing later on an empty page.
+    """
+    try:
+        page.wait_for_function(SETTLED_JS, arg=has_widgets, timeout=timeout_ms)
+    except Exception as err:  # playwright's TimeoutError; the checks report what is missing
+        page.evaluate("(msg) => console.warn(msg)", f"klbook tests: page did not settle: {err}")
     page.evaluate(
         """async () => {
             if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
@@ -266,24 +255,39 @@ def wait_until_settled(page, rel: str) -> None:
                 new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); })));
         }"""
     )
-    # Widget managers render asynchronously after their models resolve.
-    page.wait_for_timeout(300)
 
 
 @pytest.fixture(scope="session")
-def site_browser(browser, site_server, local_cdn, clean_screenshots):
-    base_url, server = site_server
-    opener = SiteBrowser(browser, base_url, server, local_cdn)
-    try:
-        yield opener
-    finally:
-        opener.close()
+def local_cdn():
+    if not (NODE_MODULES / ".package-lock.json").is_file():
+        pytest.fail(f"{NODE_MODULES} is missing: run `make node-modules` (npm ci) first")
+    return LocalCdn(NODE_MODULES)
 
 
 @pytest.fixture(scope="session")
-def clean_screenshots():
-    """Remove screenshots of an earlier run once per session, so stale pages vanish."""
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run tools/ensure-system-tools.sh (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def site_browser(browser, local_cdn):
+    """The built book, served and opened in Chromium (screenshots renewed each session)."""
+    if not SITE_DIR.is_dir():
+        pytest.fail(f"{SITE_DIR} does not exist: run `make book` first")
     if SCREENSHOT_DIR.exists():
         shutil.rmtree(SCREENSHOT_DIR)
-    SCREENSHOT_DIR.mkdir(parents=True)
-    return SCREENSHOT_DIR
+    with serve(SITE_DIR) as base_url:
+        opener = SiteBrowser(browser, base_url, SITE_DIR, local_cdn, SCREENSHOT_DIR)
+        try:
+            yield opener
+        finally:
+            opener.close()

@@ -1,0 +1,265 @@
+"""What the browser tests look for on a loaded page.
+
+Each function takes a ``PageView`` (conftest.py) and returns a list of
+problems, empty when the page is fine. test_browser_pages.py applies them to
+every built page; test_browser_selfcheck.py shows that each one catches the
+defect it is for, on a deliberately broken page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urldefrag, urlsplit
+
+SLIDER_MODELS = re.compile(r"(Float|Int|FloatLog|Selection)(Range)?SliderModel$")
+FILENAME_ALT = re.compile(r"(^|/)[^/\s]+\.(png|jpe?g|svg|gif|webp)$", re.I)
+
+
+def console_problems(view) -> list[str]:
+    """JavaScript errors, uncaught exceptions, failed or refused requests."""
+    return list(view.problems)
+
+
+LINKS_JS = """() => Array.from(document.querySelectorAll(
+        'a[href], img[src], link[href], script[src], source[src], iframe[src]')).map(el => {
+    const attr = el.hasAttribute('href') ? 'href' : 'src';
+    return [el.tagName.toLowerCase(), attr, el.getAttribute(attr), el[attr] || ''];
+})"""
+
+
+def link_problems(view) -> list[str]:
+    """Every href/src of the live DOM that points inside the site names an existing file and #id."""
+    broken = []
+    for tag, attr, raw, absolute in view.page.evaluate(LINKS_JS):
+        if not absolute.startswith(view.base_url):
+            continue  # external (listed by tools/site_check.py, never fetched), data:, mailto:
+        url, fragment = urldefrag(absolute)
+        rel = urlsplit(url).path.lstrip("/")
+        target = view.site_dir / rel
+        if rel == "" or rel.endswith("/"):
+            target = target / "index.html"
+        if not target.is_file():
+            broken.append(f"<{tag} {attr}={raw!r}> -> missing {rel or '/'}")
+            continue
+        if fragment and tag == "a" and target.suffix == ".html":
+            if target == view.site_dir / view.rel:
+                found = view.page.evaluate("(id) => !!document.getElementById(id)", fragment)
+            else:
+                found = re.search(rf'\bid="{re.escape(fragment)}"', target.read_text(errors="replace"))
+            if not found:
+                broken.append(f"<{tag} {attr}={raw!r}> -> no element with id {fragment!r}")
+    return broken
+
+
+MATH_JS = r"""() => {
+    const untypeset = [];
+    for (const el of document.querySelectorAll('.math')) {
+        if (!el.querySelector('mjx-container') && !el.closest('mjx-container'))
+            untypeset.push(el.textContent.trim().slice(0, 80));
+    }
+    // Raw TeX left in text that is not code.
+    const raw = [];
+    const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .cell_input, .output';
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const pattern = /\$\$|\\\(|\\\[|\\begin\{|\$[^$\s][^$]*[\\^_][^$]*\$/;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (!parent || parent.closest(skip)) continue;
+        if (pattern.test(node.textContent)) raw.push(node.textContent.trim().slice(0, 80));
+    }
+    return {
+        mathElements: document.querySelectorAll('.math').length,
+        containers: document.querySelectorAll('mjx-container').length,
+        errors: Array.from(document.querySelectorAll('mjx-merror')).map(e => e.textContent.slice(0, 80)),
+        untypeset, raw,
+    };
+}"""
+
+
+def math_problems(view) -> list[str]:
+    """No raw TeX left in the text; every formula became MathJax output, without errors."""
+    math = view.page.evaluate(MATH_JS)
+    problems = [f"raw TeX left in the text: {t!r}" for t in math["raw"]]
+    problems += [f"formula not typeset: {t!r}" for t in math["untypeset"]]
+    problems += [f"MathJax error: {t!r}" for t in math["errors"]]
+    if math["containers"] < math["mathElements"]:
+        problems.append(f"{math['mathElements']} formulas but {math['containers']} MathJax outputs")
+    return problems
+
+
+IMAGES_JS = """() => Array.from(document.querySelectorAll('img')).map(img => {
+    const box = img.getBoundingClientRect();
+    return {
+        src: (img.getAttribute('src') || '').slice(0, 100),
+        alt: img.getAttribute('alt'),
+        loaded: img.complete && img.naturalWidth > 0,
+        width: box.width, height: box.height,
+        hiddenByDesign: !!img.closest('details:not([open]), .toggle-hidden, [hidden], noscript'),
+        inContent: !!img.closest('article.bd-article'),
+        inWidget: !!img.closest('.jupyter-widgets'),
+        inAnimation: !!img.closest('.animation'),
+    };
+})"""
+
+
+def image_problems(view) -> list[str]:
+    """Every image loaded; in the text, each has a non-zero box and an alt that describes it.
+
+    Images of the theme (e.g. the Binder logo in a closed menu) only have to
+    load; a figure may be out of sight only inside a collapsed toggle. Images
+    drawn by the widget manager or an animation player have no alt of their own.
+    """
+    problems = []
+    for img in view.page.evaluate(IMAGES_JS):
+        where = f"<img src={img['src']!r}>"
+        if not img["loaded"]:
+            problems.append(f"{where} did not load")
+        elif img["inContent"] and not img["hiddenByDesign"] and (img["width"] <= 0 or img["height"] <= 0):
+            problems.append(f"{where} has an empty box ({img['width']}x{img['height']})")
+        if img["inContent"] and not img["inWidget"] and not img["inAnimation"]:
+            alt = (img["alt"] or "").strip()
+            if not alt or FILENAME_ALT.search(alt):
+                problems.append(
+                    f"{where} has no descriptive alt text (alt={img['alt']!r}); give the cell "
+                    "metadata mystnb.image.alt (or mystnb.figure) a sentence saying what it shows"
+                )
+    return problems
+
+
+def widget_expectations(html: str) -> dict:
+    """What a page's saved widget state promises to show: views, sliders, figures.
+
+    Only models reachable from a displayed view count.
+    """
+    match = re.search(
+        r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', html, re.S
+    )
+    state = json.loads(match.group(1))["state"] if match else {}
+    views = re.findall(
+        r'<script type="application/vnd\.jupyter\.widget-view\+json">(.*?)</script>', html, re.S
+    )
+    roots = [json.loads(v)["model_id"] for v in views]
+    reachable, todo = set(), list(roots)
+    while todo:
+        model_id = todo.pop()
+        if model_id in reachable or model_id not in state:
+            continue
+        reachable.add(model_id)
+        todo.extend(re.findall(r"IPY_MODEL_([0-9a-f]+)", json.dumps(state[model_id]["state"])))
+    sliders = sum(1 for m in reachable if SLIDER_MODELS.search(state[m]["model_name"]))
+    figures = 0
+    for m in reachable:
+        if state[m]["model_name"] == "OutputModel":
+            outputs = state[m]["state"].get("outputs", [])
+            figures += sum(1 for o in outputs if "image/png" in o.get("data", {}))
+    return {
+        "views": len(roots),
+        "missing_models": sorted(set(roots) - set(state)),
+        "sliders": sliders,
+        "figures": figures,
+    }
+
+
+WIDGETS_JS = """() => ({
+    rendered: Array.from(document.querySelectorAll('.widget-subarea')).filter(a => a.firstElementChild).length,
+    errors: Array.from(document.querySelectorAll('.jupyter-widgets .widget-error, .jupyter-widgets-error-widget'))
+        .map(e => e.textContent.slice(0, 120)),
+    sliders: Array.from(document.querySelectorAll('.jupyter-widgets.widget-slider, .jupyter-widgets .widget-slider'))
+        .filter(e => e.getBoundingClientRect().width > 0).length,
+    figures: Array.from(document.querySelectorAll('.widget-output img'))
+        .filter(i => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width > 0).length,
+})"""
+
+
+def widget_problems(view) -> list[str]:
+    """Every widget view renders from the saved state: its sliders and default figures appear."""
+    expected = widget_expectations(view.html)
+    if expected["views"] == 0:
+        return ["saved widget state but no widget view on the page"]
+    problems = []
+    if expected["missing_models"]:
+        problems.append(f"views refer to models missing from the saved state: {expected['missing_models']}")
+    shown = view.page.evaluate(WIDGETS_JS)
+    problems += [f"widget error: {e}" for e in shown["errors"]]
+    if shown["rendered"] < expected["views"]:
+        problems.append(f"{shown['rendered']} of {expected['views']} widget views rendered")
+    if shown["sliders"] < expected["sliders"]:
+        problems.append(f"{expected['sliders']} sliders in the saved state, {shown['sliders']} visible")
+    if shown["figures"] < expected["figures"]:
+        problems.append(f"{expected['figures']} default figures in the saved state, {shown['figures']} visible")
+    return problems
+
+
+PLAYERS_JS = """() => Array.from(document.querySelectorAll('div.animation')).map((div, i) => {
+    div.dataset.klbookPlayer = String(i);
+    const slider = div.querySelector('input[type=range]');
+    return {index: i, hasSlider: !!slider, hasImage: !!div.querySelector('img'),
+            min: slider ? Number(slider.min) : 0, max: slider ? Number(slider.max) : 0};
+})"""
+
+
+def scrub_problems(view) -> list[str]:
+    """Dragging each animation player's slider across shows a different frame."""
+    page = view.page
+    players = page.evaluate(PLAYERS_JS)
+    if not players:
+        return ["no animation player found"]
+    problems = []
+    for player in players:
+        label = f"player {player['index']}"
+        if not (player["hasSlider"] and player["hasImage"]):
+            problems.append(f"{label}: no slider or no image")
+            continue
+        if player["max"] <= player["min"]:
+            problems.append(f"{label}: a sweep needs at least two frames")
+            continue
+        root = page.locator(f'div.animation[data-klbook-player="{player["index"]}"]')
+        slider, image = root.locator("input[type=range]"), root.locator("img").first
+        slider.scroll_into_view_if_needed()
+        before = image.get_attribute("src")
+        box = slider.bounding_box()
+        y = box["y"] + box["height"] / 2
+        page.mouse.move(box["x"] + 2, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] - 2, y, steps=8)
+        page.mouse.up()
+        if float(slider.input_value()) == player["min"]:
+            problems.append(f"{label}: the slider did not move when dragged")
+        after = image.get_attribute("src")
+        if not after or after == before:
+            problems.append(f"{label}: moving the slider did not change the frame shown")
+        elif image.evaluate("img => img.complete && img.naturalWidth") == 0:
+            problems.append(f"{label}: the new frame is not a loadable image")
+    return problems
+
+
+OVERFLOW_JS = """(width) => {
+    const doc = document.documentElement;
+    const offenders = [];
+    const contained = (el) => {
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+            const ox = getComputedStyle(p).overflowX;
+            if (ox === 'auto' || ox === 'scroll' || ox === 'hidden' || ox === 'clip') return true;
+        }
+        return false;
+    };
+    for (const el of document.body.querySelectorAll('*')) {
+        const box = el.getBoundingClientRect();
+        if (box.width > 0 && box.right > width + 1 && !contained(el)) {
+            const cls = String(el.className || '').trim().split(/\\s+/).slice(0, 3).join('.');
+            offenders.push(`${el.tagName.toLowerCase()}${cls ? '.' + cls : ''} (right edge ${Math.round(box.right)} px)`);
+            if (offenders.length >= 8) break;
+        }
+    }
+    return {scrollWidth: doc.scrollWidth, offenders};
+}"""
+
+
+def overflow_problems(view, width: int) -> list[str]:
+    """The page itself never scrolls sideways (code and tables may scroll inside their boxes)."""
+    result = view.page.evaluate(OVERFLOW_JS, width)
+    if result["scrollWidth"] <= width:
+        return []
+    return [f"the page is {result['scrollWidth']} px wide in a {width} px viewport; "
+            f"overflowing: {result['offenders']}"]

@@ -1,0 +1,94 @@
+"""The browser checks catch what they are for: one deliberately broken page.
+
+The page below has one defect for each check of checks.py; every check must
+report it. (The real pages, in test_browser_pages.py, must report nothing.)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from . import checks
+from .conftest import PHONE_WIDTH, SiteBrowser, serve
+
+pytestmark = pytest.mark.browser
+
+PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+BROKEN_PAGE = f"""<!DOCTYPE html>
+<html><head><meta name="viewport" content="width=device-width, initial-scale=1">
+<script>window.notDefined.call();</script>
+<script src="https://cdn.example.invalid/lib.js"></script>
+</head><body><article class="bd-article">
+<p>Raw display math $$x^2$$ left in the text.</p>
+<p><span class="math">\\(y\\)</span></p>
+<a href="missing.html">a page that is not there</a> <a href="#nowhere">an anchor that is not there</a>
+<img src="../_images/missing.png" alt="A figure whose file is missing.">
+<img src="{PIXEL}" alt="../_images/plot.png">
+<div class="animation"><img src="{PIXEL}"><input type="range" min="0" max="3" value="0" style="width:200px"></div>
+<div style="width: 900px">a block wider than a phone</div>
+<script type="application/vnd.jupyter.widget-state+json">{{"version_major": 2, "version_minor": 0,
+ "state": {{"abc": {{"model_name": "FloatSliderModel", "model_module": "@jupyter-widgets/controls",
+ "model_module_version": "2.0.0", "state": {{}}}}}}}}</script>
+<script type="application/vnd.jupyter.widget-view+json">{{"version_major": 2, "version_minor": 0, "model_id": "abc"}}</script>
+</article></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def broken_views(browser, local_cdn, tmp_path_factory):
+    site = tmp_path_factory.mktemp("broken-site")
+    (site / "chapters").mkdir()
+    (site / "chapters" / "bad.html").write_text(BROKEN_PAGE)
+    with serve(site) as base_url:
+        opener = SiteBrowser(browser, base_url, site, local_cdn, site / "shots", settle_timeout_ms=1500)
+        try:
+            yield {v: opener.open("chapters/bad.html", v) for v in ("desktop", "phone")}
+        finally:
+            opener.close()
+
+
+def joined(problems):
+    return "\n".join(problems)
+
+
+def test_console_check_catches_errors_and_external_requests(broken_views):
+    found = joined(checks.console_problems(broken_views["desktop"]))
+    assert "uncaught exception: Cannot read properties of undefined (reading 'call')" in found
+    assert "external request refused: https://cdn.example.invalid/lib.js" in found
+    assert "404" in found and "missing.png" in found
+
+
+def test_link_check_catches_missing_pages_and_anchors(broken_views):
+    found = joined(checks.link_problems(broken_views["desktop"]))
+    assert "missing chapters/missing.html" in found
+    assert "no element with id 'nowhere'" in found
+    assert "missing _images/missing.png" in found
+
+
+def test_math_check_catches_raw_and_untypeset_tex(broken_views):
+    found = joined(checks.math_problems(broken_views["desktop"]))
+    assert "raw TeX left in the text" in found and "$$x^2$$" in found
+    assert "formula not typeset" in found
+
+
+def test_image_check_catches_unloaded_images_and_filename_alts(broken_views):
+    found = joined(checks.image_problems(broken_views["desktop"]))
+    assert "<img src='../_images/missing.png'> did not load" in found
+    assert "no descriptive alt text (alt='../_images/plot.png')" in found
+
+
+def test_widget_check_catches_unrendered_state(broken_views):
+    found = joined(checks.widget_problems(broken_views["desktop"]))
+    assert "0 of 1 widget views rendered" in found
+    assert "1 sliders in the saved state, 0 visible" in found
+
+
+def test_scrub_check_catches_a_frozen_player(broken_views):
+    found = joined(checks.scrub_problems(broken_views["desktop"]))
+    assert "moving the slider did not change the frame shown" in found
+
+
+def test_overflow_check_catches_a_wide_block(broken_views):
+    found = joined(checks.overflow_problems(broken_views["phone"], PHONE_WIDTH))
+    assert "the page is 908 px wide in a 390 px viewport" in found
+    assert "div (right edge 908 px)" in found

@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Prove the Binder environment: build it only from ``binder/``, run every notebook.
+
+What repo2docker does with this repository, minus Docker:
+
+1. copy the repository (the files git tracks or would track; no .venv, no
+   _build) into a temporary directory, as repo2docker copies it into the image;
+2. create a fresh virtual environment with the Python named in
+   ``binder/runtime.txt`` (``python-3.11`` -> ``python3.11`` on PATH);
+3. ``pip install -r binder/requirements.txt`` from the copy's root (its
+   ``-e .`` line installs klbook from the copy);
+4. execute every notebook under ``chapters/`` top to bottom with that
+   environment's own kernel (checked: the kernel reports the venv's prefix),
+   failing on the first error of each notebook.
+
+Executed notebooks and logs go to ``_build/binder-check/``. Prints the time
+of each stage. Exit status 1 on any failure.
+
+Usage: python tools/binder_check.py [--keep] [--notebooks GLOB ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "_build" / "binder-check"
+# Files of the working tree never copied (repo2docker gets a clean checkout).
+SKIP_DIRS = {".git", ".venv", "_build", "node_modules", ".pytest_cache", ".hypothesis",
+             "__pycache__", ".ipynb_checkpoints", ".jupyter_cache"}
+
+# Run inside the fresh environment: executes the notebooks with nbclient.
+RUNNER = r'''
+import json, sys, time, traceback
+from pathlib import Path
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+out_dir, prefix = Path(sys.argv[1]), sys.argv[2]
+failures = 0
+for name in sys.argv[3:]:
+    path = Path(name)
+    nb = nbformat.read(path, as_version=4)
+    # A probe cell, run last in the same kernel: proves which Python ran it.
+    nb.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.prefix)"))
+    start = time.perf_counter()
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()
+        probe = "".join(o.get("text", "") for o in nb.cells[-1].outputs).strip()
+        if Path(probe).resolve() != Path(prefix).resolve():
+            raise RuntimeError(f"kernel ran in {probe!r}, not in the Binder environment {prefix!r}")
+        status = "ok"
+    except CellExecutionError as err:
+        failures += 1
+        status = "FAILED"
+        print(f"--- {path}: cell error\n{str(err)[-3000:]}", file=sys.stderr)
+    except Exception as err:
+        failures += 1
+        status = "FAILED"
+        print(f"--- {path}: {type(err).__name__}: {err}", file=sys.stderr)
+    nb.cells.pop()
+    out = out_dir / path.with_suffix(".executed.ipynb").name
+    nbformat.write(nb, out)
+    print(f"{status:>6}  {time.perf_counter() - start:7.1f} s  {path}", flush=True)
+sys.exit(1 if failures else 0)
+'''
+
+
+def log(message: str) -> None:
+    print(f"[binder-check] {message}", flush=True)
+
+
+def runtime_python(binder: Path) -> str:
+    """The interpreter that binder/runtime.txt names, falling back to this one."""
+    runtime = (binder / "runtime.txt").read_text().strip() if (binder / "runtime.txt").is_file() else ""
+    match = re.fullmatch(r"python-(\d+)\.(\d+)(?:\.\d+)?", runtime)
+    if not match:
+        log(f"binder/runtime.txt names no Python ({runtime!r}); repo2docker would use its default")
+        return sys.executable
+    wanted = f"python{match[1]}.{match[2]}"
+    found = shutil.which(wanted)
+    if found:
+        return found
+    if sys.version_info[:2] == (int(match[1]), int(match[2])):
+        return sys.executable
+    log(f"WARNING: runtime.txt asks for {wanted}, which is not on PATH; using {sys.executable}")
+    return sys.executable
+
+
+def repository_files(root: Path) -> list[Path]:
+    """Files repo2docker would see: tracked plus untracked-but-not-ignored ones."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root, check=True, capture_output=True,
+        ).stdout.decode().split("\0")
+        files = [Path(p) for p in listed if p]
+    except (OSError, subprocess.CalledProcessError):
+        files = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
+    return [p for p in files if not SKIP_DIRS.intersection(p.parts) and (root / p).is_file()]
+
+
+def copy_repository(root: Path, dest: Path) -> None:
+    for rel in repository_files(root):
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / rel, target)
+
+
+def run(cmd, *, cwd, env, logfile: Path) -> None:
+    with logfile.open("ab") as fh:
+        fh.write(f"$ {' '.join(map(str, cmd))}\n".encode())
+        fh.flush()
+        result = subprocess.run(cmd, cwd=cwd, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    if result.returncode:
+        tail = logfile.read_text(errors="replace").splitlines()[-40:]
+        raise SystemExit(f"[binder-check] FAILED: {' '.join(map(str, cmd))}\n" + "\n".join(tail))
+
+
+def find_notebooks(repo: Path, patterns: list[str]) -> list[Path]:
+    notebooks = sorted({p for pattern in patterns for p in repo.glob(pattern)
+                        if ".ipynb_checkpoints" not in p.parts and p.is_file()})
+    return notebooks
+
+
+def myst_notebooks(repo: Path) -> list[Path]:
+    """Markdown files with a kernelspec: notebooks that JupyterLab on Binder cannot open as such."""
+    found = []
+    for md in sorted((repo / "chapters").rglob("*.md")):
+        head = md.read_text(errors="replace")[:2000]
+        if head.startswith("---") and "kernelspec:" in head.split("---", 2)[1]:
+            found.append(md.relative_to(repo))
+    return found
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notebooks", nargs="*", default=["chapters/**/*.ipynb"],
+                        help="glob patterns relative to the repository root")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary environment")
+    args = parser.parse_args(argv)
+
+    binder = ROOT / "binder"
+    if not (binder / "requirements.txt").is_file():
+        log("binder/requirements.txt is missing")
+        return 1
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    logfile = OUT / "install.log"
+    tmp = Path(tempfile.mkdtemp(prefix="klbook-binder-"))
+    repo, venv = tmp / "repo", tmp / "venv"
+    # A clean environment: nothing from the developer's venv or Jupyter/IPython
+    # setup (kernelspecs, config) leaks in. pip keeps the machine's own settings
+    # (index, mirror, cache), as for any install.
+    home = tmp / "home"
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("VIRTUAL_ENV", "PYTHON", "JUPYTER", "IPYTHON", "CONDA", "MPL"))}
+    env.update({
+        "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+        "JUPYTER_DATA_DIR": str(home / ".local" / "share" / "jupyter"),
+        "IPYTHONDIR": str(home / ".ipython"),
+        "MPLCONFIGDIR": str(home / ".config" / "matplotlib"),
+        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    })
+    home.mkdir()
+    timings = {}
+    try:
+        start = time.perf_counter()
+        copy_repository(ROOT, repo)
+        python = runtime_python(repo / "binder")
+        version = subprocess.run([python, "--version"], capture_output=True, text=True).stdout.strip()
+        log(f"environment from binder/ only: {version} ({python}), venv in {venv}")
+        run([python, "-m", "venv", str(venv)], cwd=repo, env=env, logfile=logfile)
+        run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "-r",
+             "binder/requirements.txt"], cwd=repo, env=env, logfile=logfile)
+        timings["environment"] = time.perf_counter() - start
+        log(f"environment ready in {timings['environment']:.1f} s (log: {logfile})")
+
+        problems = [f"{p}: a MyST notebook; Binder's JupyterLab opens it as text. Make it an .ipynb"
+                    for p in myst_notebooks(repo)]
+        notebooks = find_notebooks(repo, args.notebooks)
+        if not notebooks:
+            problems.append(f"no notebook matches {args.notebooks}")
+        for problem in problems:
+            log(f"FAILED: {problem}")
+        start = time.perf_counter()
+        rel = [str(nb.relative_to(repo)) for nb in notebooks]
+        runner = tmp / "run_notebooks.py"
+        runner.write_text(RUNNER)
+        result = subprocess.run(
+            [str(venv / "bin" / "python"), str(runner), str(OUT), str(venv), *rel],
+            cwd=repo, env=env,
+        ) if notebooks else None
+        timings["notebooks"] = time.perf_counter() - start
+        log(f"{len(notebooks)} notebooks run in {timings['notebooks']:.1f} s "
+            f"(executed copies in {OUT})")
+        ok = not problems and result is not None and result.returncode == 0
+        log(("PASSED" if ok else "FAILED") + ": " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+        return 0 if ok else 1
+    finally:
+        if args.keep:
+            log(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
