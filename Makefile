@@ -18,17 +18,19 @@ $(STAMP): requirements-test.txt binder/requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
-# JB_EXECUTE=force (default) re-runs every notebook (--all: no stale page);
+# JB_EXECUTE=force (default) re-runs every notebook into a fresh _build/html
+# (--all, old pages removed: the tests discover pages from the build);
 # `make book JB_EXECUTE=cache` reuses _build/.jupyter_cache for quick edits.
 # The mode reaches the build through _ext/klbook_site.py ("auto" is refused).
 book: $(STAMP)
+	@if [ "$(JB_EXECUTE)" = force ]; then rm -rf _build/html _build/jupyter_execute; fi
 	KLBOOK_JB_EXECUTE=$(JB_EXECUTE) $(BIN)/jupyter-book build . -W -n --keep-going \
 	  $(if $(filter force,$(JB_EXECUTE)),--all)
 
 # Builds the book once, then: page weights and links (table printed), and
 # pytest, which includes the Binder proof (tests/test_binder.py) and the
 # browser tests (tests/browser/) against the fresh _build/html.
-test: book system-tools $(NODE_STAMP)
+test: system-tools $(NODE_STAMP) book
 	$(BIN)/python tools/site_check.py
 	$(BIN)/python -m pytest
 
