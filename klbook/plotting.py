@@ -93,7 +93,7 @@ _BOOK = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.prop_cycle": _CYCLE,
-    "image.cmap": "cividis",
+    "image.cmap": "viridis",
 }
 
 _LECTURE = {
@@ -294,9 +294,12 @@ def plot_fits(p, *, forward=None, reverse=None, others=(), x=None, ax=None, lege
     out["others"] = [plot_density(d, x, ax=ax, role=r, label=lab) for d, r, lab in others]
     ax.set_xlabel("x")
     ax.set_ylabel("density")
-    ax.set_ylim(bottom=0)
+    peak = max(float(np.max(a.line.get_ydata())) for a in
+               [out["p"], out.get("forward"), out.get("reverse"), *out["others"]] if a is not None)
+    # Head-room above the tallest curve keeps the legend off the data.
+    ax.set_ylim(0, (1.45 if legend else 1.08) * peak)
     if legend:
-        ax.legend(loc="upper right")
+        ax.legend(loc="upper right", fontsize="small")
     return out
 
 
@@ -425,7 +428,7 @@ def plot_landscape(p, *, direction="reverse", means=None, sds=None, surface=None
     if surface is None:
         surface = kl_surface(p, means, sds, direction=direction)
     cs = ax.contourf(means, sds, _landscape_values(surface), levels=_landscape_levels(levels),
-                     cmap="cividis", extend="max")
+                     cmap="viridis", extend="max")
     sd_axis(ax, sds[0], sds[-1])
     ax.set_xlabel("mean of Q")
     if colorbar:
@@ -454,11 +457,11 @@ def _landscape_values(surface):
     finite = np.isfinite(surface)
     floor = surface[finite].min() if finite.any() else 0.0
     # Distance above the grid's minimum, floored for the log-spaced levels.
-    return np.where(finite, np.maximum(surface - floor, 1e-3), np.inf)
+    return np.where(finite, surface - floor, np.inf)
 
 
 def _landscape_levels(levels):
-    return np.geomspace(1e-3, 20.0, int(levels))
+    return np.concatenate([[0.0], np.geomspace(1e-2, 20.0, int(levels) - 1)])
 
 
 def plot_path(path, *, ax=None, role="reverse", label="optimizer's path"):
@@ -643,7 +646,7 @@ def plot_phase(phase, *, axes=None, marker_a=None, legend=True):
         out[f"side_local{sign:+d}"] = ax_m.plot(
             a, np.where(~side_global, sign * phase.side_mean, np.nan), color=side,
             linestyle=(0, (1, 1.5)), label="one-mode optima, local only" if sign == 1 else None)[0]
-    out["modes"] = ax_m.fill_between(a, -a, a, color=PALETTE["muted"], alpha=0.12, linewidth=0,
+    out["modes"] = ax_m.fill_between(a, -a, a, color=PALETTE["muted"], alpha=0.25, linewidth=0,
                                      label="between P's modes ±a")
     ax_m.set_xlabel("half-separation a of P's modes")
     ax_m.set_ylabel("mean of a locally optimal Q")
@@ -679,7 +682,7 @@ def _anim_figure(ncols, figsize, dpi, style_name):
     return fig
 
 
-def separation_animation(a_values, *, sd=1.0, dpi=60, style_name="book"):
+def separation_animation(a_values, *, sd=1.0, dpi=75, style_name="book"):
     """Sweep the separation of a symmetric two-mode P and show both fits.
 
     For each half-separation a: P = 0.5 N(-a, sd²) + 0.5 N(a, sd²), the
@@ -696,7 +699,7 @@ def separation_animation(a_values, *, sd=1.0, dpi=60, style_name="book"):
     for a in a_values:
         p = symmetric_target(a, sd)
         fwd = _fit.fit(p, "normal", direction="forward")
-        opt = _fit.reverse_optima(p, "normal")
+        opt = symmetric_optima(a, sd=sd)
         best = max((r for r in opt if r.divergence <= opt[0].divergence + 1e-9),
                    key=lambda r: r.q.mean)
         frames.append((a, p, fwd, best))
@@ -728,7 +731,7 @@ def separation_animation(a_values, *, sd=1.0, dpi=60, style_name="book"):
 
 
 def path_animation(p, result, *, direction="reverse", means=None, sds=None, surface=None,
-                   dpi=60, max_frames=24, style_name="book"):
+                   dpi=75, max_frames=24, style_name="book"):
     """Replay an optimizer's path: Q against P (left) and the path on the landscape (right).
 
     Parameters
@@ -778,7 +781,7 @@ def path_animation(p, result, *, direction="reverse", means=None, sds=None, surf
     return FuncAnimation(fig, draw, frames=len(idx), interval=350, blit=False)
 
 
-def phase_animation(phase, *, frames=None, dpi=60, style_name="book"):
+def phase_animation(phase, *, frames=None, dpi=75, style_name="book"):
     """Scrub through the phase picture: P and every locally optimal reverse-KL
     Normal for one half-separation (left), a cursor on the diagram of optimum
     means (right).
@@ -853,11 +856,25 @@ _ICONS = {
 }
 
 
+def _shrink_frame(match):
+    """Re-encode one base64 PNG frame with a 128-colour palette (about a third of the bytes)."""
+    import io
+
+    from PIL import Image
+
+    raw = base64.b64decode(match.group(2).replace("\\\n", ""))
+    img = Image.open(io.BytesIO(raw)).convert("RGB").quantize(colors=128)
+    buf = io.BytesIO()
+    img.save(buf, format="png", optimize=True)
+    return match.group(1) + base64.b64encode(buf.getvalue()).decode("ascii") + match.group(3)
+
+
 def animation_html(anim, *, alt):
     """A self-contained, scrubbable HTML player for `anim` (no network, no kernel).
 
     Wraps ``Animation.to_jshtml()``, then drops its link to an icon font on a
-    CDN (the buttons get text symbols and labels instead), gives the frame
+    CDN (the buttons get text symbols and labels instead), re-encodes the
+    frames with a 128-colour palette to keep pages small, gives the frame
     image `alt` text, and replaces the random element ids with ones derived
     from the content, so the same animation gives the same HTML.
 
@@ -875,6 +892,8 @@ def animation_html(anim, *, alt):
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError(f"`alt` must be a non-empty description, got {alt!r}")
     text = anim.to_jshtml(default_mode="once")
+    text = re.sub(r'(frames\[\d+\] = "data:image/png;base64,)(.*?)(")', _shrink_frame, text,
+                  flags=re.S)
     text = re.sub(r'<link rel="stylesheet"\s*href="https?://[^"]*font-awesome[^"]*">', "", text)
 
     def icon(match):

@@ -150,7 +150,10 @@ class _Canvas:
                     self.fig.draw_artist(a)
         rgb = np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[..., :3])
         buf = io.BytesIO()
-        Image.fromarray(rgb).save(buf, format="png", compress_level=1)
+        # A 128-colour palette halves the bytes sent per update (and stored
+        # in the notebook) at no visible cost for line art.
+        img = Image.fromarray(rgb).quantize(colors=128, method=Image.Quantize.FASTOCTREE)
+        img.save(buf, format="png", compress_level=1)
         uri = base64.b64encode(buf.getvalue()).decode("ascii")
         h, w = rgb.shape[:2]
         self.view.value = (
@@ -711,11 +714,10 @@ def reverse_explorer(*, style="book"):
             artist.set_visible(True)
         if p != state["p"]:
             surface = reverse_surface(p, means, sds)
-            floor = surface.min()
-            levels = floor + np.geomspace(1e-2, max(surface.max() - floor, 1.0), 12)
             with use_style(style):
-                cs = ax_l.contourf(means, sds, surface, levels=np.concatenate([[floor], levels]),
-                                   cmap="cividis", extend="max", zorder=1)
+                cs = ax_l.contourf(means, sds, plotting._landscape_values(surface),
+                                   levels=plotting._landscape_levels(14), cmap="viridis",
+                                   extend="max", zorder=1)
             state["cs"] = canvas.replace(state["cs"], cs)
             state["p"], state["surface"] = p, surface
             state["optima"] = None
