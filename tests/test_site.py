@@ -145,10 +145,17 @@ def test_notebook_pages_have_launch_and_download_buttons(site, toc):
     assert problems == [], "\n".join(problems)
 
 
-def test_theme_and_extensions_configured(site):
-    """Light default mode (no 'invalid theme mode' error), one Thebe config, exercises ready."""
-    html = (site / f"{yaml.safe_load((ROOT / '_toc.yml').read_text())['root']}.html").read_text()
-    assert 'getItem("mode") || "light"' in html
-    assert html.count("const THEBE_JS_URL") == 1
-    assert "mathjax@3" in html
+def test_theme_and_extensions_configured(site, toc):
+    """Light default mode (no 'invalid theme mode' error), one Thebe config, MathJax 3, exercises ready."""
+    problems = []
+    for doc in toc_files(toc):
+        html = (site / f"{doc}.html").read_text()
+        if 'getItem("mode") || "light"' not in html:
+            problems.append(f"{doc}: no light default mode")
+        if html.count("const THEBE_JS_URL") != 1:
+            problems.append(f"{doc}: Thebe's configuration script appears {html.count('const THEBE_JS_URL')} times")
+        # Sphinx adds MathJax only to pages with math.
+        if 'class="math' in html and not re.search(r'<script[^>]+src="[^"]*mathjax@3/', html):
+            problems.append(f"{doc}: has math but does not load MathJax 3")
+    assert problems == [], "\n".join(problems)
     assert (site / "_static" / "exercise.css").is_file(), "sphinx-exercise is not loaded"
