@@ -9,9 +9,10 @@ What repo2docker does with this repository, minus Docker:
    ``binder/runtime.txt`` (``python-3.11`` -> ``python3.11`` on PATH);
 3. ``pip install -r binder/requirements.txt`` from the copy's root (its
    ``-e .`` line installs klbook from the copy);
-4. execute every notebook under ``chapters/`` top to bottom with that
-   environment's own kernel (checked: the kernel reports the venv's prefix),
-   failing on the first error of each notebook.
+4. check that JupyterLab there has the widget manager extension;
+5. execute every notebook under ``chapters/`` top to bottom with the kernel
+   its metadata names, from that environment (checked: the kernel reports the
+   venv's prefix), failing on the first error of each notebook.
 
 Executed notebooks and logs go to ``_build/binder-check/``. Prints the time
 of each stage. Exit status 1 on any failure.
@@ -53,7 +54,8 @@ for name in sys.argv[3:]:
     # A probe cell, run last in the same kernel: proves which Python ran it.
     nb.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.prefix)"))
     start = time.perf_counter()
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+    # The notebook's own kernelspec, as JupyterLab would start it on Binder.
+    client = NotebookClient(nb, timeout=600,
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()
@@ -189,7 +191,14 @@ def main(argv=None) -> int:
         timings["environment"] = time.perf_counter() - start
         log(f"environment ready in {timings['environment']:.1f} s (log: {logfile})")
 
-        problems = [f"{p}: a MyST notebook; Binder's JupyterLab opens it as text. Make it an .ipynb"
+        # Widgets work in Binder's JupyterLab only with the widget manager extension.
+        extensions = subprocess.run([str(venv / "bin" / "jupyter"), "labextension", "list"],
+                                    cwd=repo, env=env, capture_output=True, text=True)
+        listing = re.sub(r"\x1b\[[0-9;]*m", "", extensions.stdout + extensions.stderr)
+        problems = [f"JupyterLab extension {name} is not installed and enabled"
+                    for name in ("@jupyter-widgets/jupyterlab-manager",)
+                    if not re.search(rf"{re.escape(name)} v\S+ enabled\s+OK", listing)]
+        problems += [f"{p}: a MyST notebook; Binder's JupyterLab opens it as text. Make it an .ipynb"
                     for p in myst_notebooks(repo)]
         notebooks = find_notebooks(repo, args.notebooks)
         if not notebooks:
