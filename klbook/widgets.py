@@ -106,10 +106,15 @@ def _nice_limit(peak, current):
 class _Canvas:
     """A Figure shown as a PNG in an HTML widget; static parts cached, data artists blitted."""
 
+    #: The lecture style's fonts are about 1.7 times larger; so is its figure.
+    _SCALE = {"book": 1.0, "lecture": 1.7}
+
     def __init__(self, figsize, style_name, *, dpi=90):
         self.style = style_name
+        scale = self._SCALE[style_name]
         with use_style(style_name):
-            self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+            self.fig = Figure(figsize=(scale * figsize[0], scale * figsize[1]), dpi=dpi,
+                              layout="constrained")
         FigureCanvasAgg(self.fig)
         self.view = W.HTML(layout=W.Layout(width="100%"))
         self._dynamic = []
@@ -138,6 +143,12 @@ class _Canvas:
         canvas = self.fig.canvas
         with use_style(self.style):
             if self._background is None:
+                # Legends go on top of the data, so they are redrawn with it.
+                for ax in self.fig.axes:
+                    legend = ax.get_legend()
+                    if legend is not None and legend not in self._dynamic:
+                        legend.set_zorder(10)
+                        self.dynamic(legend)
                 canvas.draw()
                 # Keep the positions found by the constrained layout: later
                 # redraws must not move the axes under the cached background.
@@ -686,11 +697,11 @@ def reverse_explorer(*, style="book"):
                                linewidth=1.6, label="optimizer's path")
         start_mark, = ax_l.plot([], [], linestyle="none", marker="o", markerfacecolor="white",
                                 markeredgecolor=rs_r["color"], markeredgewidth=2, label="start")
-        glob_mark, = ax_l.plot([], [], linestyle="none", marker="D", color=PALETTE["accent"],
-                               markeredgecolor="black", label="global optimum")
+        glob_mark, = ax_l.plot([], [], linestyle="none", marker="D", color=rs_r["color"],
+                               markeredgecolor="white", label="global optimum")
         loc_mark, = ax_l.plot([], [], linestyle="none", marker="D", markerfacecolor="white",
-                              markeredgecolor="black", label="other local optima")
-        ax_l.legend(loc="upper left", fontsize="x-small", framealpha=0.8, frameon=True)
+                              markeredgecolor=rs_r["color"], label="other local optima")
+        ax_l.legend(loc="upper left", fontsize="x-small", framealpha=0.85, frameon=True)
     for artist in (path_line, path_core, start_mark, glob_mark, loc_mark):
         artist.set_zorder(5)
     canvas.dynamic(p_line, p_fill, s_line, q_line, i_line, i_fill,
