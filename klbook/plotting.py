@@ -845,13 +845,13 @@ def phase_animation(phase, *, frames=None, dpi=75, style_name="book"):
 
 _ICONS = {
     "fa-minus": "−",
-    "fa-fast-backward": "⏮",
+    "fa-fast-backward": "⇤",
     "fa-step-backward": "◀▏",
     "fa-play fa-flip-horizontal": "◀",
-    "fa-pause": "⏸",
+    "fa-pause": "||",
     "fa-play": "▶",
     "fa-step-forward": "▕▶",
-    "fa-fast-forward": "⏭",
+    "fa-fast-forward": "⇥",
     "fa-plus": "+",
 }
 

@@ -210,10 +210,10 @@ class _App:
         return W.VBox([heading, controls, self.message, canvas.view, self.readout, self.errors])
 
 
-def _slider(value, lo, hi, step, description, fmt_=".2f"):
+def _slider(value, lo, hi, step, description, fmt_=".2f", width="340px"):
     return W.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
                          readout_format=fmt_, continuous_update=True, style=_SLIDER_STYLE,
-                         layout=W.Layout(width="280px"))
+                         layout=W.Layout(width=width, max_width="100%"))
 
 
 def _infinity_note(where):
@@ -302,12 +302,13 @@ class _TargetEditor:
         self.weights, self.means, self.sds = [], [], []
         columns = []
         for i, (w, m, s) in enumerate(defaults, start=1):
-            self.weights.append(_slider(w, 0.0, 1.0, 0.05, f"weight {i}"))
-            self.means.append(_slider(m, -5.0, 5.0, 0.1, f"mean {i}"))
-            self.sds.append(_slider(s, 0.3, 3.0, 0.05, f"sd {i}"))
+            self.weights.append(_slider(w, 0.0, 1.0, 0.05, f"weight {i}", width="100%"))
+            self.means.append(_slider(m, -5.0, 5.0, 0.1, f"mean {i}", width="100%"))
+            self.sds.append(_slider(s, 0.3, 3.0, 0.05, f"sd {i}", width="100%"))
             columns.append(W.VBox([W.HTML(f"P, component {i}"), self.weights[-1],
-                                   self.means[-1], self.sds[-1]]))
-        self.box = W.HBox(columns)
+                                   self.means[-1], self.sds[-1]],
+                                  layout=W.Layout(flex="1 1 220px", min_width="220px")))
+        self.box = W.HBox(columns, layout=W.Layout(flex_flow="row wrap", width="100%"))
 
     @property
     def controls(self):
@@ -816,7 +817,7 @@ def phase_explorer(phase=None, *, style="book"):
     if phase is None:
         phase = plotting.phase_data(np.linspace(0.0, 4.5, 91))
     lo, hi = float(phase.a.min()), float(phase.a.max())
-    sep = _slider(min(max(2.6, lo), hi), lo, hi, 0.05, "half-separation a")
+    sep = _slider(min(max(2.6, lo), hi), lo, hi, 0.05, "half-separation a", width="520px")
     canvas = _Canvas((9.6, 3.2), style)
     x = np.linspace(-hi - 4.0, hi + 4.0, 500)
     with use_style(style):
