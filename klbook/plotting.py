@@ -173,18 +173,6 @@ def role_style(role):
     return {"color": PALETTE[role], **_ROLES[role]}
 
 
-def figure(nrows=1, ncols=1, **kwargs):
-    """A new Figure and its axes, outside pyplot (nothing is displayed by itself).
-
-    Keyword arguments go to ``Figure`` (e.g. ``figsize``); the layout is
-    constrained. Returns ``(fig, axes)`` like ``plt.subplots``.
-    """
-    fig = Figure(layout="constrained", **kwargs)
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, ncols, squeeze=True)
-    return fig, axes
-
-
 def _current_ax(ax):
     if ax is None:
         import matplotlib.pyplot as plt
@@ -909,12 +897,3 @@ def animation_html(anim, *, alt):
         text = text.replace(old, digest)
     text = text.replace("<img id=", f'<img alt="{html.escape(alt)}" id=', 1)
     return f'<div class="klbook-animation">{text}</div>'
-
-
-def png_data_uri(fig, *, dpi=None, compress_level=1):
-    """Render `fig` to a PNG ``data:`` URI (for widgets and HTML images)."""
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": compress_level})
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
