@@ -384,12 +384,13 @@ def glance_explorer(*, style="book"):
                 line.set_visible(True)
             else:
                 line.set_visible(False)
-        top = _nice_limit(max(y.max(), 1 / (best.q.sd * math.sqrt(2 * math.pi))), state["ylim"])
+        peak = max(y.max(), *(1 / (r.q.sd * math.sqrt(2 * math.pi)) for r in opt))
+        top = _nice_limit(peak, state["ylim"])
         if top != state["ylim"]:
             state["ylim"] = top
             ax.set_ylim(0, top)
             canvas.invalidate()
-        others = (f" It has {len(opt) - 1} other local optimum{'s' if len(opt) > 2 else ''}: "
+        others = (f" It has {len(opt) - 1} other local {'optima' if len(opt) > 2 else 'optimum'}: "
                   + "; ".join(f"{_describe_normal(r.q)}, D(Q‖P) = {fmt(r.divergence)}"
                               for r in opt[1:]) + "." if len(opt) > 1 else
                   " It is the only local optimum.")
