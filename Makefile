@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.klbook-installed
 JB_EXECUTE ?= force
 NODE_STAMP := node_modules/.klbook-installed
 
-.PHONY: book test test-fast bench lock clean venv system-tools node-modules site-check binder-check
+.PHONY: book test test-fast bench lock clean venv system-tools node-modules slides site-check binder-check
 
 venv: $(STAMP)
 
@@ -26,6 +26,14 @@ book: $(STAMP)
 	@if [ "$(JB_EXECUTE)" = force ]; then rm -rf _build/html _build/jupyter_execute; fi
 	KLBOOK_JB_EXECUTE=$(JB_EXECUTE) $(BIN)/jupyter-book build . -W -n --keep-going \
 	  $(if $(filter force,$(JB_EXECUTE)),--all)
+	@if [ -d node_modules/reveal.js ]; then $(MAKE) --no-print-directory slides; \
+	else echo "No slide decks: node_modules is missing; run 'make slides' to add them."; fi
+
+# The chapters as reveal.js slide decks in _build/html/slides/ (run after the
+# book: its build starts from an empty _build/html). Offline: reveal.js,
+# require.js, MathJax and the widget manager are copied from node_modules.
+slides: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/build_slides.py
 
 # Builds the book once, then: page weights and links (table printed), and
 # pytest, which includes the Binder proof (tests/test_binder.py) and the
