@@ -57,9 +57,10 @@ $(NODE_STAMP): package.json package-lock.json
 site-check: $(STAMP)
 	$(BIN)/python tools/site_check.py
 
-# The Binder environment alone: fresh venv from binder/, every notebook run.
-binder-check: $(STAMP)
-	$(BIN)/python tools/binder_check.py
+# The Binder environment alone: fresh venv from binder/, every notebook run,
+# then its JupyterLab opened on the intro in Chromium.
+binder-check: $(STAMP) system-tools
+	$(BIN)/python tools/binder_check.py --lab
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

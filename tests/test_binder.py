@@ -2,7 +2,8 @@
 
 The full proof (a fresh virtual environment from binder/requirements.txt with
 the Python of binder/runtime.txt, then every notebook of chapters/ executed in
-it) is tools/binder_check.py; this test runs it and shows its timings.
+it, then JupyterLab from it opened on the intro and a live slider dragged) is
+tools/binder_check.py; this test runs it and shows its timings.
 """
 
 from __future__ import annotations
@@ -42,9 +43,10 @@ def test_requirements_are_pinned_and_install_klbook():
 
 
 def test_binder_environment_runs_every_notebook(capsys):
-    """Fresh venv from binder/ only; every chapter notebook runs top to bottom in it."""
+    """Fresh venv from binder/ only; every chapter notebook runs top to bottom in it;
+    its JupyterLab opens the intro and live widgets respond."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "binder_check.py")],
+        [sys.executable, str(ROOT / "tools" / "binder_check.py"), "--lab"],
         cwd=ROOT, capture_output=True, text=True, timeout=1800,
     )
     with capsys.disabled():

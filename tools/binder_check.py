@@ -12,12 +12,15 @@ What repo2docker does with this repository, minus Docker:
 4. check that JupyterLab there has the widget manager extension;
 5. execute every notebook under ``chapters/`` top to bottom with the kernel
    its metadata names, from that environment (checked: the kernel reports the
-   venv's prefix), failing on the first error of each notebook.
+   venv's prefix), failing on the first error of each notebook;
+6. with ``--lab``: start JupyterLab from that environment, open the intro at
+   ``lab/tree/<intro>.ipynb`` (what the intro page's Binder button asks for)
+   and drag a live slider (see ``check_jupyterlab``).
 
 Executed notebooks and logs go to ``_build/binder-check/``. Prints the time
 of each stage. Exit status 1 on any failure.
 
-Usage: python tools/binder_check.py [--keep] [--notebooks GLOB ...]
+Usage: python tools/binder_check.py [--lab] [--keep] [--notebooks GLOB ...]
 """
 
 from __future__ import annotations
@@ -146,11 +149,160 @@ def myst_notebooks(repo: Path) -> list[Path]:
     return found
 
 
+LAB_STARTUP_S = 60
+CHROMIUM = os.environ.get("KLBOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def intro_notebook(repo: Path) -> str:
+    """The root document of _toc.yml, as the notebook the intro's launch button opens."""
+    import yaml
+
+    root = yaml.safe_load((repo / "_toc.yml").read_text())["root"]
+    return re.sub(r"\.(md|ipynb)$", "", root) + ".ipynb"
+
+
+def widget_notebook(notebooks_out: Path, repo: Path) -> str | None:
+    """The first chapter notebook whose executed copy displays an ipywidget."""
+    for executed in sorted(notebooks_out.glob("*.executed.ipynb")):
+        if "application/vnd.jupyter.widget-view+json" in executed.read_text(errors="replace"):
+            name = executed.name.replace(".executed.ipynb", ".ipynb")
+            found = sorted(repo.glob(f"chapters/**/{name}"))
+            if found:
+                return found[0].relative_to(repo).as_posix()
+    return None
+
+
+def check_jupyterlab(venv: Path, repo: Path, env: dict, logfile: Path) -> list[str]:
+    """Start JupyterLab from the Binder environment and use it as a reader would.
+
+    1. Open ``/lab/tree/<intro>.ipynb``, the path the intro page's Binder button
+       passes as ``urlpath``: the intro must open in a notebook panel and its
+       kernel must start.
+    2. In the first notebook that shows ipywidgets: Run All, drag the first
+       slider, and see the figure below it change (live widgets with a kernel).
+    """
+    import secrets
+    import socket
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = secrets.token_hex(16)
+    base = f"http://127.0.0.1:{port}"
+    problems = []
+    with logfile.open("ab") as log_fh:
+        # --allow-root: this machine runs as root; Binder runs as an ordinary user.
+        server = subprocess.Popen(
+            [str(venv / "bin" / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={repo}", "--allow-root",
+             "--expose-app-in-browser"],
+            cwd=repo, env=env, stdout=log_fh, stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + LAB_STARTUP_S
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2).read()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        return [f"JupyterLab did not start (log: {logfile})"]
+                    time.sleep(0.5)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                     args=CHROMIUM_ARGS)
+                try:
+                    page = browser.new_page(viewport={"width": 1280, "height": 900})
+                    intro = intro_notebook(repo)
+                    page.goto(f"{base}/lab/tree/{intro}?token={token}")
+                    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+                    tab = page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel").all_inner_texts()
+                    if Path(intro).name not in tab:
+                        problems.append(f"lab/tree/{intro} opened {tab}, not the intro")
+                    page.wait_for_function(KERNEL_READY_JS, timeout=60_000)
+                    page.screenshot(path=str(OUT / "jupyterlab-intro.png"))
+                    log(f"JupyterLab opens lab/tree/{intro} (the intro's launch URL) with a live kernel")
+                    live = widget_notebook(OUT, repo)
+                    if live is None:
+                        log("no chapter displays ipywidgets: live widget check not applicable")
+                    else:
+                        problems += _drag_live_slider(page, base, token, live)
+                finally:
+                    browser.close()
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    return problems
+
+
+KERNEL_READY_JS = """() => {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    if (!panel) return false;
+    const kernel = panel.querySelector('.jp-Toolbar-kernelName');
+    const status = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+    return !!(kernel && /Python/.test(kernel.textContent) && status && status.dataset.status === 'idle');
+}"""
+ALL_RUN_JS = """() => {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const prompts = Array.from(panel.querySelectorAll('.jp-InputArea-prompt')).map(e => e.textContent);
+    return prompts.length > 0 && prompts.every(t => !t.includes('*')) && prompts.some(t => /\\[\\d+\\]/.test(t));
+}"""
+FIGURE_SOURCES_JS = "els => els.map(e => e.getAttribute('src') || '')"
+
+
+def _drag_live_slider(page, base: str, token: str, notebook: str) -> list[str]:
+    page.goto(f"{base}/lab/tree/{notebook}?token={token}")
+    page.wait_for_function(KERNEL_READY_JS, timeout=60_000)
+    # Run All through JupyterLab's own command (the app is exposed for this test).
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(ALL_RUN_JS, timeout=300_000)
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    slider = panel.locator(".jp-OutputArea .widget-slider").first
+    try:
+        slider.wait_for(timeout=30_000)
+    except Exception:
+        page.screenshot(path=str(OUT / "jupyterlab-live-widget.png"))
+        return [f"{notebook}: no live slider after Run All (see {OUT / 'jupyterlab-live-widget.png'})"]
+    # The figures the slider drives: images in the same cell output.
+    output = slider.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
+    figures = output.locator("img")
+    before = figures.evaluate_all(FIGURE_SOURCES_JS)
+    if not before:
+        return [f"{notebook}: the first slider's output shows no figure"]
+    handle = slider.locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 40, y, steps=5)
+    page.mouse.up()
+    deadline = time.monotonic() + 30
+    while figures.evaluate_all(FIGURE_SOURCES_JS) == before:
+        if time.monotonic() > deadline:
+            page.screenshot(path=str(OUT / "jupyterlab-live-widget.png"))
+            return [f"{notebook}: dragging the first slider did not redraw its figure"]
+        page.wait_for_timeout(250)
+    page.screenshot(path=str(OUT / "jupyterlab-live-widget.png"))
+    log(f"live widgets: dragging the first slider of {notebook} redraws its figure")
+    return []
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebooks", nargs="*", default=["chapters/**/*.ipynb"],
                         help="glob patterns relative to the repository root")
     parser.add_argument("--keep", action="store_true", help="keep the temporary environment")
+    parser.add_argument("--lab", action="store_true",
+                        help="also start JupyterLab there and drive it in Chromium (needs playwright)")
     args = parser.parse_args(argv)
 
     binder = ROOT / "binder"
@@ -216,6 +368,13 @@ def main(argv=None) -> int:
         timings["notebooks"] = time.perf_counter() - start
         log(f"{len(notebooks)} notebooks run in {timings['notebooks']:.1f} s "
             f"(executed copies in {OUT})")
+        if args.lab:
+            start = time.perf_counter()
+            lab_problems = check_jupyterlab(venv, repo, env, OUT / "jupyterlab.log")
+            for problem in lab_problems:
+                log(f"FAILED: {problem}")
+            problems += lab_problems
+            timings["jupyterlab"] = time.perf_counter() - start
         ok = not problems and result is not None and result.returncode == 0
         log(("PASSED" if ok else "FAILED") + ": " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
         return 0 if ok else 1

@@ -42,7 +42,8 @@ def link_problems(view) -> list[str]:
         if not target.is_file():
             broken.append(f"<{tag} {attr}={raw!r}> -> missing {rel or '/'}")
             continue
-        if fragment and tag == "a" and target.suffix == ".html":
+        # "#/..." fragments are routes of a script (reveal.js slides), not element ids.
+        if fragment and not fragment.startswith("/") and tag == "a" and target.suffix == ".html":
             if target == view.site_dir / view.rel:
                 found = view.page.evaluate("(id) => !!document.getElementById(id)", fragment)
             else:
@@ -148,11 +149,15 @@ def widget_expectations(html: str) -> dict:
         reachable.add(model_id)
         todo.extend(re.findall(r"IPY_MODEL_([0-9a-f]+)", json.dumps(state[model_id]["state"])))
     sliders = sum(1 for m in reachable if SLIDER_MODELS.search(state[m]["model_name"]))
+    # Default figures: PNG outputs of Output widgets, <img> tags in HTML widgets.
     figures = 0
     for m in reachable:
-        if state[m]["model_name"] == "OutputModel":
-            outputs = state[m]["state"].get("outputs", [])
+        name, model_state = state[m]["model_name"], state[m]["state"]
+        if name == "OutputModel":
+            outputs = model_state.get("outputs", [])
             figures += sum(1 for o in outputs if "image/png" in o.get("data", {}))
+        elif name in ("HTMLModel", "HTMLMathModel"):
+            figures += len(re.findall(r"<img\b", model_state.get("value", "")))
     return {
         "views": len(roots),
         "missing_models": sorted(set(roots) - set(state)),
@@ -167,7 +172,7 @@ WIDGETS_JS = """() => ({
         .map(e => e.textContent.slice(0, 120)),
     sliders: Array.from(document.querySelectorAll('.jupyter-widgets.widget-slider, .jupyter-widgets .widget-slider'))
         .filter(e => e.getBoundingClientRect().width > 0).length,
-    figures: Array.from(document.querySelectorAll('.widget-output img'))
+    figures: Array.from(document.querySelectorAll('.jupyter-widgets img'))
         .filter(i => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width > 0).length,
 })"""
 
@@ -234,8 +239,12 @@ def scrub_problems(view) -> list[str]:
     return problems
 
 
-OVERFLOW_JS = """(width) => {
+OVERFLOW_JS = """() => {
     const doc = document.documentElement;
+    // The layout viewport: the phone's width for a page with
+    // <meta name=viewport content="width=device-width">; a page without one is
+    // laid out 980 px wide and zoomed out to fit, so it never scrolls sideways.
+    const width = doc.clientWidth;
     const offenders = [];
     const contained = (el) => {
         for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
@@ -252,14 +261,17 @@ OVERFLOW_JS = """(width) => {
             if (offenders.length >= 8) break;
         }
     }
-    return {scrollWidth: doc.scrollWidth, offenders};
+    return {scrollWidth: doc.scrollWidth, width, offenders};
 }"""
 
 
 def overflow_problems(view, width: int) -> list[str]:
-    """The page itself never scrolls sideways (code and tables may scroll inside their boxes)."""
-    result = view.page.evaluate(OVERFLOW_JS, width)
-    if result["scrollWidth"] <= width:
-        return []
-    return [f"the page is {result['scrollWidth']} px wide in a {width} px viewport; "
-            f"overflowing: {result['offenders']}"]
+    """The page never scrolls sideways at ``width`` (code and tables may scroll in their boxes)."""
+    result = view.page.evaluate(OVERFLOW_JS)
+    problems = []
+    if result["width"] > width and 'name="viewport"' in view.html:
+        problems.append(f"layout viewport {result['width']} px, not the {width} px of the screen")
+    if result["scrollWidth"] > result["width"]:
+        problems.append(f"the page is {result['scrollWidth']} px wide in a {result['width']} px viewport; "
+                        f"overflowing: {result['offenders']}")
+    return problems
