@@ -262,7 +262,11 @@ def prepare(nb, docs: dict[str, str]):
 
 
 def toc_chapters(root: Path) -> list[Path]:
-    """The chapter-level notebooks of ``_toc.yml``, in order (not root, not sections)."""
+    """The chapter-level notebooks of ``_toc.yml``, in order (not root, not sections).
+
+    A notebook opts out with the notebook metadata ``{"klbook": {"slides": false}}``
+    (the instructor's guide does: it is not a lecture).
+    """
     toc = yaml.safe_load((root / "_toc.yml").read_text())
     entries = []
     for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
@@ -272,7 +276,7 @@ def toc_chapters(root: Path) -> list[Path]:
         if "file" not in entry:
             continue
         path = root / (entry["file"] + ".ipynb")
-        if path.is_file():
+        if path.is_file() and nbformat.read(path, as_version=4).metadata.get("klbook", {}).get("slides", True):
             found.append(path)
     return found
 
