@@ -86,6 +86,24 @@ def test_prepare_applies_tags_and_drops_glue_outputs():
     assert nb.cells[2].source == "x is {glue:text}`x:.1f`"  # the input is not modified
 
 
+def test_speaker_notes_stay_and_figure_code_goes():
+    png = nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})
+    printed = nbformat.v4.new_output("stream", text="D = 0.1\n")
+    notes = nbformat.v4.new_markdown_cell("Ask the room first.",
+                                          metadata={"tags": ["remove-cell"], "slideshow": {"slide_type": "notes"}})
+    hidden = nbformat.v4.new_markdown_cell("not for slides", metadata={"tags": ["remove-cell"]})
+    nb = nbformat.v4.new_notebook(cells=[
+        notes, hidden,
+        nbformat.v4.new_code_cell("plt.plot(x)", outputs=[png]),
+        nbformat.v4.new_code_cell("print(d)", outputs=[printed]),
+        nbformat.v4.new_code_cell("x = 1", outputs=[]),
+    ])
+    out = build_slides.prepare(nb, DOCS)
+    assert [c.source for c in out.cells] == ["Ask the room first.", "plt.plot(x)", "print(d)", "x = 1"]
+    hidden_source = [c.metadata.get("transient", {}).get("remove_source", False) for c in out.cells[1:]]
+    assert hidden_source == [True, False, False]
+
+
 def test_every_chapter_converts_cleanly():
     """The real chapters: every deck's markdown is free of MyST syntax (or this raises)."""
     chapters = build_slides.toc_chapters(ROOT)

@@ -28,9 +28,12 @@ so that no raw syntax reaches a slide: glue roles become their values (taken
 from the notebook's own glue outputs), cross-references become plain text or
 links to the book's pages, admonitions become block quotes, other directives
 are unwrapped, and target labels and comments are removed. Cells tagged
-``remove-cell`` are left out; ``remove-input`` and ``hide-input`` cells show
-only their output; ``remove-output`` cells only their code. Slide structure
-comes from each cell's ``metadata.slideshow.slide_type``.
+``remove-cell`` are left out, except speaker notes (slide type ``notes``,
+tagged ``remove-cell`` so that the book does not show them); ``remove-input``
+and ``hide-input`` cells show only their output, and so do cells whose output
+is only a figure, an animation or a widget (on a slide the plotting code is
+noise); ``remove-output`` cells only their code. Slide structure comes from
+each cell's ``metadata.slideshow.slide_type``.
 
 Usage: python tools/build_slides.py [--site _build/html] [--root .]
 """
@@ -75,6 +78,9 @@ FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")
 REMOVE_CELL_TAGS = {"remove-cell"}
 REMOVE_INPUT_TAGS = {"remove-input", "hide-input"}
 REMOVE_OUTPUT_TAGS = {"remove-output"}
+# Outputs that make a cell a figure/animation/widget cell (its code is hidden on slides).
+RICH_MIMES = {"image/png", "image/jpeg", "image/svg+xml", "text/html",
+              "application/vnd.jupyter.widget-view+json"}
 
 # sphinx/MyST admonitions: rendered as a block quote with a bold title.
 ADMONITIONS = {
@@ -230,6 +236,14 @@ def myst_to_markdown(text: str, values: dict[str, dict], docs: dict[str, str]) -
     return text
 
 
+def shows_only_rich_output(cell) -> bool:
+    """A figure, animation or widget cell: on a slide its output is the point, not its code."""
+    outputs = [o for o in cell.get("outputs", []) if "scrapbook" not in o.get("metadata", {})]
+    if not outputs or any(o.get("output_type") in ("stream", "error") for o in outputs):
+        return False
+    return all(set(o.get("data", {})) & RICH_MIMES for o in outputs)
+
+
 def prepare(nb, docs: dict[str, str]):
     """A copy of `nb` ready for the slides exporter (MyST rewritten, tags applied)."""
     nb = copy.deepcopy(nb)
@@ -237,12 +251,14 @@ def prepare(nb, docs: dict[str, str]):
     cells = []
     for cell in nb.cells:
         tags = set(cell.metadata.get("tags", []))
-        if tags & REMOVE_CELL_TAGS:
+        is_notes = cell.metadata.get("slideshow", {}).get("slide_type") == "notes"
+        # Speaker notes are tagged remove-cell to keep them out of the book, not the deck.
+        if tags & REMOVE_CELL_TAGS and not is_notes:
             continue
         if cell.cell_type == "markdown":
             cell.source = myst_to_markdown(cell.source, values, docs)
         elif cell.cell_type == "code":
-            if tags & REMOVE_INPUT_TAGS:
+            if tags & REMOVE_INPUT_TAGS or shows_only_rich_output(cell):
                 cell.metadata["transient"] = {"remove_source": True}
             if tags & REMOVE_OUTPUT_TAGS:
                 cell.outputs = []
@@ -336,8 +352,8 @@ def exporter():
     c.SlidesExporter.reveal_theme = "white"
     c.SlidesExporter.reveal_transition = "slide"
     c.SlidesExporter.reveal_number = "c/t"
-    c.SlidesExporter.reveal_width = "1024"
-    c.SlidesExporter.reveal_height = "640"
+    c.SlidesExporter.reveal_width = "1280"
+    c.SlidesExporter.reveal_height = "880"
     c.SlidesExporter.require_js_url = f"{LIB}/require.js"
     c.SlidesExporter.mathjax_url = f"{LIB}/mathjax/tex-svg-full.js"
     c.SlidesExporter.widget_renderer_url = f"{LIB}/html-manager/dist/embed-amd.js"
