@@ -4,7 +4,8 @@ Each chapter of ``_toc.yml`` has a deck in ``_build/html/slides/``. A deck is
 opened from the site server with every request outside the site refused (not
 routed to local copies, unlike the book's pages): a deck must work offline.
 It must initialise reveal.js, log no error, typeset its math, render its saved
-widget state, and advance when the presenter presses the right arrow key.
+widget state, carry the notebook's speaker notes, fit every slide on the
+screen, and advance when the presenter presses the right arrow key.
 """
 
 from __future__ import annotations
@@ -142,3 +143,39 @@ def test_deck_advances(open_deck, name):
     page.evaluate("Reveal.next()")
     assert page.evaluate("Reveal.getProgress()") > after_key or page.evaluate("Reveal.isLastSlide()")
     assert problems == [], f"{name} while advancing:\n" + "\n".join(problems)
+
+
+def notes_cells(notebook: Path) -> int:
+    nb = nbformat.read(notebook, as_version=4)
+    return sum(c.metadata.get("slideshow", {}).get("slide_type") == "notes" for c in nb.cells)
+
+
+@pytest.mark.parametrize("name", sorted(CHAPTERS))
+def test_deck_has_the_speaker_notes(open_deck, name):
+    page, _ = open_deck(name)
+    expected = notes_cells(CHAPTERS[name])
+    found = page.evaluate("document.querySelectorAll('.reveal aside.notes').length")
+    assert found == expected, f"{name}: {found} <aside class=notes> for {expected} notes cells"
+
+
+@pytest.mark.parametrize("name", sorted(CHAPTERS))
+def test_every_slide_fits_the_screen(open_deck, name):
+    """No slide is taller than the deck's slide height (it would scroll on the projector)."""
+    page, _ = open_deck(name)
+    overflowing = page.evaluate("""() => {
+        Reveal.configure({transition: 'none'});
+        const out = [];
+        for (const [h, stack] of Reveal.getHorizontalSlides().entries()) {
+            const vertical = stack.querySelectorAll(':scope > section');
+            const count = Math.max(1, vertical.length);
+            for (let v = 0; v < count; v++) {
+                Reveal.slide(h, v);
+                const s = Reveal.getCurrentSlide();
+                if (s.scrollHeight > s.clientHeight + 4)
+                    out.push(`slide ${h}/${v}: ${s.scrollHeight}px content in ${s.clientHeight}px`);
+            }
+        }
+        Reveal.slide(0, 0);
+        return out;
+    }""")
+    assert overflowing == [], f"{name}: " + "; ".join(overflowing)
