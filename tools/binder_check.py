@@ -218,20 +218,16 @@ def check_jupyterlab(venv: Path, repo: Path, env: dict, logfile: Path) -> list[s
                                                      args=CHROMIUM_ARGS)
                 try:
                     page = browser.new_page(viewport={"width": 1280, "height": 900})
-                    intro = intro_notebook(repo)
-                    page.goto(f"{base}/lab/tree/{intro}?token={token}")
-                    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
-                    tab = page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel").all_inner_texts()
-                    if Path(intro).name not in tab:
-                        problems.append(f"lab/tree/{intro} opened {tab}, not the intro")
-                    page.wait_for_function(KERNEL_READY_JS, timeout=60_000)
-                    page.screenshot(path=str(OUT / "jupyterlab-intro.png"))
-                    log(f"JupyterLab opens lab/tree/{intro} (the intro's launch URL) with a live kernel")
+                    problems += _open_intro(page, base, token, repo)
                     live = widget_notebook(OUT, repo)
                     if live is None:
                         log("no chapter displays ipywidgets: live widget check not applicable")
                     else:
                         problems += _drag_live_slider(page, base, token, live)
+                except Exception as err:  # a timeout in the UI: report it, keep the screenshot
+                    page.screenshot(path=str(OUT / "jupyterlab-failure.png"))
+                    problems.append(f"JupyterLab: {type(err).__name__}: {str(err).splitlines()[0]} "
+                                    f"(screenshot {OUT / 'jupyterlab-failure.png'})")
                 finally:
                     browser.close()
         finally:
@@ -258,17 +254,58 @@ ALL_RUN_JS = """() => {
 FIGURE_SOURCES_JS = "els => els.map(e => e.getAttribute('src') || '')"
 
 
+def _open_intro(page, base: str, token: str, repo: Path) -> list[str]:
+    intro = intro_notebook(repo)
+    if not (repo / intro).is_file():
+        return [f"the intro is not a notebook: {intro} does not exist, so Binder's "
+                f"lab/tree/{intro} opens nothing"]
+    page.goto(f"{base}/lab/tree/{intro}?token={token}")
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    try:
+        page.wait_for_function(
+            """(name) => Array.from(document.querySelectorAll('.lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel'))
+                .some(e => e.textContent.trim() === name)""", arg=Path(intro).name, timeout=30_000)
+    except Exception:
+        tab = page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel").all_inner_texts()
+        return [f"lab/tree/{intro} opened {tab}, not the intro"]
+    page.wait_for_function(KERNEL_READY_JS, timeout=60_000)
+    page.screenshot(path=str(OUT / "jupyterlab-intro.png"))
+    log(f"JupyterLab opens lab/tree/{intro} (the intro's launch URL) with a live kernel")
+    return []
+
+
 def _drag_live_slider(page, base: str, token: str, notebook: str) -> list[str]:
     page.goto(f"{base}/lab/tree/{notebook}?token={token}")
     page.wait_for_function(KERNEL_READY_JS, timeout=60_000)
-    # Run All through JupyterLab's own command (the app is exposed for this test).
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(ALL_RUN_JS, timeout=300_000)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     slider = panel.locator(".jp-OutputArea .widget-slider").first
-    try:
-        slider.wait_for(timeout=30_000)
-    except Exception:
+    # A notebook run in the first moments after it opens, before the widget
+    # manager has registered with it, shows widgets as text; a reader's second
+    # Run All shows them. Allow one such retry.
+    for attempt in (1, 2):
+        page.wait_for_timeout(2000)
+        # Run All through JupyterLab's own command (the app is exposed for this test).
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(ALL_RUN_JS, timeout=300_000)
+        # JupyterLab may render only the cells near the viewport: scroll to the widget.
+        page.evaluate("""() => {
+            const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+            const scroller = panel.querySelector('.jp-WindowedPanel-outer') || panel.querySelector('.jp-Notebook');
+            scroller.scrollTop = 0;
+        }""")
+        for _ in range(100):
+            if slider.count():
+                break
+            page.evaluate("""() => {
+                const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+                const scroller = panel.querySelector('.jp-WindowedPanel-outer') || panel.querySelector('.jp-Notebook');
+                scroller.scrollBy(0, 500);
+            }""")
+            page.wait_for_timeout(100)
+        if slider.count():
+            break
+        log(f"{notebook}: no live widget after Run All #{attempt}")
+    if not slider.count():
         page.screenshot(path=str(OUT / "jupyterlab-live-widget.png"))
         return [f"{notebook}: no live slider after Run All (see {OUT / 'jupyterlab-live-widget.png'})"]
     # The figures the slider drives: images in the same cell output.
@@ -277,8 +314,15 @@ def _drag_live_slider(page, base: str, token: str, notebook: str) -> list[str]:
     before = figures.evaluate_all(FIGURE_SOURCES_JS)
     if not before:
         return [f"{notebook}: the first slider's output shows no figure"]
+    # JupyterLab's "news" notification sits over the bottom right: answer it.
+    news = page.get_by_role("button", name="No", exact=True)
+    if news.count():
+        news.first.click()
     handle = slider.locator(".noUi-handle").first
-    handle.scroll_into_view_if_needed()
+    handle.evaluate("el => el.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    readout = slider.locator(".widget-readout").first
+    value_before = readout.inner_text() if readout.count() else None
     box = handle.bounding_box()
     y = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + box["width"] / 2, y)
@@ -289,7 +333,9 @@ def _drag_live_slider(page, base: str, token: str, notebook: str) -> list[str]:
     while figures.evaluate_all(FIGURE_SOURCES_JS) == before:
         if time.monotonic() > deadline:
             page.screenshot(path=str(OUT / "jupyterlab-live-widget.png"))
-            return [f"{notebook}: dragging the first slider did not redraw its figure"]
+            value_after = readout.inner_text() if readout.count() else None
+            return [f"{notebook}: dragging the first slider (readout {value_before} -> {value_after}) "
+                    "did not redraw its figure"]
         page.wait_for_timeout(250)
     page.screenshot(path=str(OUT / "jupyterlab-live-widget.png"))
     log(f"live widgets: dragging the first slider of {notebook} redraws its figure")
