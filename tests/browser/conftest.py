@@ -64,16 +64,24 @@ def discover_pages(site_dir: Path = SITE_DIR) -> list[str]:
     )
 
 
+# Slide decks (make slides) show one slide at a time, so widgets and players
+# on other slides are out of sight by design; test_slides.py checks them there.
+DECK_DIRS = {"slides"}
+
+
 def pages_with(pattern: str, site_dir: Path = SITE_DIR) -> list[str]:
+    """Book pages (not slide decks) whose HTML matches ``pattern``."""
     regex = re.compile(pattern)
-    return [p for p in discover_pages(site_dir) if regex.search((site_dir / p).read_text(errors="replace"))]
+    return [p for p in discover_pages(site_dir)
+            if p.split("/", 1)[0] not in DECK_DIRS and regex.search((site_dir / p).read_text(errors="replace"))]
 
 
 def pytest_generate_tests(metafunc):
     """Parametrize by the pages found in the built site.
 
-    ``page`` - every page; ``widget_page`` - pages with saved widget state;
-    ``animation_page`` - pages with a matplotlib animation player.
+    ``page`` - every page, slide decks included; ``widget_page`` - book pages
+    with saved widget state; ``animation_page`` - book pages with a matplotlib
+    animation player.
     """
     selectors = {
         "page": None,
