@@ -20,6 +20,7 @@ import base64
 import contextlib
 import hashlib
 import html
+import os
 import re
 from typing import NamedTuple
 
@@ -117,15 +118,36 @@ _LECTURE = {
 _STYLES = {"book": _BOOK, "lecture": _LECTURE}
 
 
+def resolve_style(name=None, *, param="name"):
+    """The look to use: `name`, or when it is None the environment variable
+    ``KLBOOK_STYLE`` (default "book"). ``make slides`` runs the chapters with
+    ``KLBOOK_STYLE=lecture``, so the same cells give projector-sized figures.
+
+    Examples
+    --------
+    >>> resolve_style("lecture")
+    'lecture'
+    """
+    if name is None:
+        value = os.environ.get("KLBOOK_STYLE", "book")
+        if value not in _STYLES:
+            raise ValueError(f"`KLBOOK_STYLE` must be 'book' or 'lecture', got {value!r}")
+        return value
+    if name not in _STYLES:
+        raise ValueError(f"`{param}` must be 'book' or 'lecture', got {name!r}")
+    return name
+
+
 @contextlib.contextmanager
-def style(name="book"):
+def style(name=None):
     """Use the book's or the lecture's look inside a ``with`` block.
 
     Parameters
     ----------
-    name : {"book", "lecture"}
+    name : {"book", "lecture"}, optional
         "book": the website's figures. "lecture": large fonts and thick
-        lines for a projector.
+        lines for a projector. Default: the ``KLBOOK_STYLE`` environment
+        variable, else "book" (see :func:`resolve_style`).
 
     Raises
     ------
@@ -147,9 +169,7 @@ def style(name="book"):
     >>> mpl.rcParams["font.size"] == before
     True
     """
-    if name not in _STYLES:
-        raise ValueError(f"`name` must be 'book' or 'lecture', got {name!r}")
-    with mpl.rc_context(_STYLES[name]):
+    with mpl.rc_context(_STYLES[resolve_style(name)]):
         yield
 
 

@@ -19,8 +19,9 @@ How an app works
 - Numbers are printed by :func:`fmt`, which writes ``∞`` for an infinite
   divergence (the app then says why) and refuses NaN.
 
-Every app takes a keyword ``style`` ("book" or "lecture", see
-:func:`klbook.plotting.style`).
+Every app takes a keyword ``style`` ("book" or "lecture"; default: the
+``KLBOOK_STYLE`` environment variable, else "book"; see
+:func:`klbook.plotting.resolve_style`).
 """
 
 import base64
@@ -38,7 +39,7 @@ from PIL import Image
 from . import _fit, plotting
 from ._distributions import Mixture, Normal
 from ._divergence import cross_entropy, entropy, kl
-from .plotting import PALETTE, integrand, role_style, symmetric_target
+from .plotting import PALETTE, integrand, resolve_style, role_style, symmetric_target
 from .plotting import style as use_style
 
 __all__ = [
@@ -106,14 +107,14 @@ def _nice_limit(peak, current):
 class _Canvas:
     """A Figure shown as a PNG in an HTML widget; static parts cached, data artists blitted."""
 
-    #: The lecture style's fonts are about 1.7 times larger; so is its figure.
-    _SCALE = {"book": 1.0, "lecture": 1.7}
+    # The lecture style enlarges fonts and lines, not the figure: a larger
+    # figure would not fit a 1280x880 slide under the controls (the deck test
+    # measures it), and reveal.js scales the whole slide to the projector.
 
     def __init__(self, figsize, style_name, *, dpi=90):
         self.style = style_name
-        scale = self._SCALE[style_name]
         with use_style(style_name):
-            self.fig = Figure(figsize=(scale * figsize[0], scale * figsize[1]), dpi=dpi,
+            self.fig = Figure(figsize=figsize, dpi=dpi,
                               layout="constrained")
         FigureCanvasAgg(self.fig)
         self.view = W.HTML(layout=W.Layout(width="100%"))
@@ -177,9 +178,7 @@ class _App:
     """Shared plumbing: status line, error output, guarded callbacks, the container."""
 
     def __init__(self, style_name):
-        if style_name not in ("book", "lecture"):
-            raise ValueError(f"`style` must be 'book' or 'lecture', got {style_name!r}")
-        self.style = style_name
+        self.style = resolve_style(style_name, param="style")
         self.readout = W.HTML()
         self.message = W.HTML()
         self.errors = W.Output()
@@ -332,7 +331,7 @@ _NO_TARGET = ("<b>P has no mass:</b> every weight is 0. Give at least one compon
 # ------------------------------------------------------------- at a glance
 
 
-def glance_explorer(*, style="book"):
+def glance_explorer(*, style=None):
     """A two-mode target with its forward and its reverse Normal fit, side by side.
 
     P = w N(-a, 1) + (1-w) N(a, 1). The forward fit minimises D(P||Q)
@@ -343,6 +342,7 @@ def glance_explorer(*, style="book"):
     -------
     ipywidgets.VBox
     """
+    style = resolve_style(style, param="style")
     app = _App(style)
     sep = _slider(2.5, 0.0, 5.0, 0.1, "half-separation a")
     weight = _slider(0.5, 0.05, 0.95, 0.05, "weight of left mode w")
@@ -418,7 +418,7 @@ def glance_explorer(*, style="book"):
 
 
 def discrete_explorer(p=(0.4, 0.3, 0.2, 0.1), q=(0.25, 0.25, 0.25, 0.25), *,
-                      labels=("a", "b", "c", "d"), style="book"):
+                      labels=("a", "b", "c", "d"), style=None):
     """Edit two discrete distributions with sliders; see their entropies and KLs.
 
     Shows H(P), H(P,Q), D(P||Q) = H(P,Q) - H(P), and D(Q||P), in nats or
@@ -439,6 +439,7 @@ def discrete_explorer(p=(0.4, 0.3, 0.2, 0.1), q=(0.25, 0.25, 0.25, 0.25), *,
     if not (len(p) == len(q) == len(labels)):
         raise ValueError(f"`p`, `q` and `labels` must have equal lengths, got "
                          f"{len(p)}, {len(q)} and {len(labels)}")
+    style = resolve_style(style, param="style")
     app = _App(style)
     k = len(labels)
     p_sl = [_slider(v, 0.0, 1.0, 0.01, f"P({lab})") for v, lab in zip(p, labels)]
@@ -558,7 +559,7 @@ _FAMILIES = [("one Normal", "normal"), ("mixture of 2 Normals", "mixture2"),
              ("mixture of 3 Normals", "mixture3")]
 
 
-def forward_explorer(*, style="book"):
+def forward_explorer(*, style=None):
     """Fit Q to an editable P by forward KL, D(P||Q), and show the integrand.
 
     P has up to three Normal components (weight 0 switches one off); Q is one
@@ -569,6 +570,7 @@ def forward_explorer(*, style="book"):
     -------
     ipywidgets.VBox
     """
+    style = resolve_style(style, param="style")
     app = _App(style)
     editor = _TargetEditor([(0.5, -2.5, 1.0), (0.5, 2.5, 1.0), (0.0, 0.0, 1.0)])
     family = W.Dropdown(options=_FAMILIES, value="normal", description="family of Q",
@@ -648,7 +650,7 @@ _MEAN_RANGE = (-7.0, 7.0)
 _SD_RANGE = (0.1, 8.0)
 
 
-def reverse_explorer(*, style="book"):
+def reverse_explorer(*, style=None):
     """Fit a Normal Q to an editable P by reverse KL, D(Q||P), from a chosen start.
 
     Panels: P with the fitted Q and the start; the integrand
@@ -660,6 +662,7 @@ def reverse_explorer(*, style="book"):
     -------
     ipywidgets.VBox
     """
+    style = resolve_style(style, param="style")
     app = _App(style)
     editor = _TargetEditor([(0.5, -3.0, 1.0), (0.5, 3.0, 1.0), (0.0, 0.0, 1.0)])
     start_mean = _slider(1.0, -6.0, 6.0, 0.1, "start: mean of Q")
@@ -800,7 +803,7 @@ def reverse_explorer(*, style="book"):
 # ------------------------------------------------------- the phase picture
 
 
-def phase_explorer(phase=None, *, style="book"):
+def phase_explorer(phase=None, *, style=None):
     """Slide the separation of P = 0.5 N(-a, 1) + 0.5 N(a, 1) and watch the
     reverse-KL optima of a Normal Q appear, swap rank and vanish.
 
@@ -814,6 +817,7 @@ def phase_explorer(phase=None, *, style="book"):
     -------
     ipywidgets.VBox
     """
+    style = resolve_style(style, param="style")
     app = _App(style)
     if phase is None:
         phase = plotting.phase_data(np.linspace(0.0, 4.5, 91))

@@ -170,3 +170,22 @@ def test_path_and_phase_animations_have_one_frame_per_step():
     phase = kp.phase_data(np.linspace(0, 4, 5))
     html = kp.animation_html(kp.phase_animation(phase, dpi=30), alt="phase")
     assert html.count("data:image/png;base64,") == 5
+
+
+def test_default_style_comes_from_klbook_style_variable(monkeypatch):
+    import matplotlib as mpl
+
+    from klbook.plotting import resolve_style
+
+    monkeypatch.delenv("KLBOOK_STYLE", raising=False)
+    assert resolve_style() == "book"
+    monkeypatch.setenv("KLBOOK_STYLE", "lecture")
+    assert resolve_style() == "lecture"
+    with kb.style():
+        lecture_size = mpl.rcParams["font.size"]
+    with kb.style("book"):
+        book_size = mpl.rcParams["font.size"]
+    assert lecture_size > book_size
+    monkeypatch.setenv("KLBOOK_STYLE", "poster")
+    with pytest.raises(ValueError, match=r"^`KLBOOK_STYLE` must be 'book' or 'lecture', got 'poster'$"):
+        resolve_style()

@@ -3,9 +3,10 @@
 
 ``make slides`` runs this after ``make book``. For each chapter listed in
 ``_toc.yml`` (chapter entries only: the exercise pages are sections) it runs
-nbconvert's slides exporter on the committed notebook, whose outputs are one
-clean seeded run (nbval checks that) and whose metadata holds the saved widget
-state, and writes ``_build/html/slides/<chapter>.html``.
+nbconvert's slides exporter on the notebook executed afresh with
+``KLBOOK_STYLE=lecture`` (the lecture look: large fonts, thick lines; the
+committed notebook and the book keep the book's look), whose metadata then
+holds the saved widget state, and writes ``_build/html/slides/<chapter>.html``.
 
 The decks work with no network at all. Everything they load is copied next to
 them from ``node_modules`` (``npm ci`` from ``package-lock.json``):
@@ -43,6 +44,7 @@ from __future__ import annotations
 import argparse
 import copy
 import html
+import os
 import re
 import shutil
 import sys
@@ -362,6 +364,27 @@ def exporter():
     return SlidesExporter(config=c)
 
 
+def lecture_run(path: Path):
+    """The notebook executed afresh with ``KLBOOK_STYLE=lecture``: every
+    ``kb.style()`` block and widget then draws large fonts and thick lines for
+    the projector, while the committed notebook (and the book) keep the book's
+    look. The kernel inherits this process's environment."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    previous = os.environ.get("KLBOOK_STYLE")
+    os.environ["KLBOOK_STYLE"] = "lecture"
+    try:
+        NotebookClient(nb, kernel_name="python3", timeout=600,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        if previous is None:
+            os.environ.pop("KLBOOK_STYLE")
+        else:
+            os.environ["KLBOOK_STYLE"] = previous
+    return nb
+
+
 def build(root: Path, site: Path, node_modules: Path) -> list[Path]:
     slides = site / SLIDES_DIR
     if slides.exists():
@@ -372,7 +395,7 @@ def build(root: Path, site: Path, node_modules: Path) -> list[Path]:
     export = exporter()
     decks = []
     for path in toc_chapters(root):
-        nb = prepare(nbformat.read(path, as_version=4), docs)
+        nb = prepare(lecture_run(path), docs)
         title = docs.get(path.stem, path.stem)
         resources = {
             "metadata": {"name": title},

@@ -179,3 +179,39 @@ def test_every_slide_fits_the_screen(open_deck, name):
         return out;
     }""")
     assert overflowing == [], f"{name}: " + "; ".join(overflowing)
+
+
+@pytest.mark.parametrize("name", sorted(CHAPTERS))
+def test_widget_slides_are_on_screen_once_rendered(open_deck, offline_context, site_url, name):
+    """The widget manager renders after reveal.js lays the slides out; the deck
+    must lay out again, or a widget slide opened by its URL (a lecturer's
+    bookmark, a reload) stays centred on its empty placeholder and its figure
+    runs off the bottom of the screen."""
+    page, _ = open_deck(name)
+    targets = page.evaluate("""() => {
+        const out = [];
+        for (const [h, stack] of Reveal.getHorizontalSlides().entries()) {
+            const vertical = [...stack.querySelectorAll(':scope > section')];
+            (vertical.length ? vertical : [stack]).forEach((s, v) => {
+                if (s.querySelector('.jupyter-widgets img')) out.push(`${h}/${v}`);
+            });
+        }
+        return out;
+    }""")
+    if not targets:
+        pytest.skip(f"{name} has no widget slide")
+    fresh = offline_context.new_page()
+    off = []
+    for target in targets:
+        fresh.goto(f"{site_url}{build_slides.SLIDES_DIR}/{name}.html#/{target}", wait_until="load")
+        fresh.wait_for_function("window.Reveal && Reveal.isReady() && "
+                                "Reveal.getCurrentSlide().querySelector('.jupyter-widgets img')")
+        fresh.wait_for_timeout(400)
+        box = fresh.evaluate("""() => {
+            const b = Reveal.getCurrentSlide().querySelector('.jupyter-widgets img').getBoundingClientRect();
+            return [b.top, b.bottom, window.innerHeight];
+        }""")
+        if box[0] < 0 or box[1] > box[2] + 2:
+            off.append(f"#/{target}: widget figure spans {box[0]:.0f}..{box[1]:.0f}px of {box[2]}px")
+    fresh.close()
+    assert off == [], f"{name}: " + "; ".join(off)
