@@ -65,8 +65,8 @@ def tutorial_fit(direction, start):
     return res.x[0], math.exp(res.x[1])
 
 
-def main(quick=False):
-    rep = 5 if quick else 25
+def main():
+    rep = 25
     target = reference.as_tuple(TARGET)
     rows = []
 
@@ -116,4 +116,4 @@ def main(quick=False):
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    main()

@@ -9,4 +9,4 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 for name in ("bench_core", "bench_widgets"):
     if (Path(__file__).resolve().parent / f"{name}.py").exists():
         print(f"\n=== {name} ===")
-        importlib.import_module(name).main(quick="--quick" in sys.argv)
+        importlib.import_module(name).main()
