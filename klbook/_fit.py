@@ -12,6 +12,7 @@ gradients.
 """
 
 import functools
+import itertools
 import math
 import re
 from collections import namedtuple
@@ -23,6 +24,7 @@ from scipy import optimize
 from . import _quadrature
 from ._distributions import Mixture, Normal
 from ._divergence import kl
+from ._validate import positive_finite
 
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _DIRECTIONS = ("forward", "reverse")
@@ -378,8 +380,6 @@ def _normal_starts(p):
 def _mixture_starts(p, k):
     starts = [_default_mixture_init(p, k)]
     comps = list(p.components) if isinstance(p, Mixture) else [p]
-    import itertools
-
     for combo in itertools.combinations(range(len(comps)), min(k, len(comps))):
         chosen = [comps[i] for i in combo]
         while len(chosen) < k:
@@ -554,7 +554,5 @@ def symmetric_reverse_thresholds(sd=1.0):
     >>> t.appear < t.global_
     True
     """
-    from ._validate import positive_finite
-
     sd = positive_finite("sd", sd)
     return Thresholds(*(sd * v for v in _unit_thresholds()))
