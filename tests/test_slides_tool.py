@@ -115,3 +115,15 @@ def test_every_chapter_converts_cleanly():
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 assert not build_slides._LEFTOVER.search(cell.source), (path.name, cell.source[:200])
+
+
+def test_every_deck_notebook_scrolls_in_rise():
+    """Live slides (jupyterlab-rise) read the notebook's "rise" metadata: without
+    scroll and with vertical centring, a widget slide taller than the screen is cut
+    off. tools/binder_check.py --lab checks one such slide in a real RISE session."""
+    decks = [p for p in sorted((ROOT / "chapters").glob("*.ipynb"))
+             if any(c.metadata.get("slideshow") for c in nbformat.read(p, as_version=4).cells)]
+    assert decks, "no chapter carries slide metadata"
+    for path in decks:
+        rise = nbformat.read(path, as_version=4).metadata.get("rise", {})
+        assert rise.get("scroll") is True and rise.get("center") is False, f"{path.name}: rise metadata {rise}"

@@ -14,8 +14,9 @@ What repo2docker does with this repository, minus Docker:
    its metadata names, from that environment (checked: the kernel reports the
    venv's prefix), failing on the first error of each notebook;
 6. with ``--lab``: start JupyterLab from that environment, open the intro at
-   ``lab/tree/<intro>.ipynb`` (what the intro page's Binder button asks for)
-   and drag a live slider (see ``check_jupyterlab``).
+   ``lab/tree/<intro>.ipynb`` (what the intro page's Binder button asks for),
+   drag a live slider, then present the same notebook as a live RISE
+   slideshow and drag the slider on its slide (see ``check_jupyterlab``).
 
 Executed notebooks and logs go to ``_build/binder-check/``. Prints the time
 of each stage. Exit status 1 on any failure.
@@ -182,6 +183,8 @@ def check_jupyterlab(venv: Path, repo: Path, env: dict, logfile: Path) -> list[s
        kernel must start.
     2. In the first notebook that shows ipywidgets: Run All, drag the first
        slider, and see the figure below it change (live widgets with a kernel).
+    3. Present that notebook with jupyterlab-rise (``/rise/<path>``), run it up
+       to the widget, and drag the slider on the slide: live widgets on slides.
     """
     import secrets
     import socket
@@ -224,6 +227,11 @@ def check_jupyterlab(venv: Path, repo: Path, env: dict, logfile: Path) -> list[s
                         log("no chapter displays ipywidgets: live widget check not applicable")
                     else:
                         problems += _drag_live_slider(page, base, token, live)
+                        # Close the JupyterLab tab first: its autosave of the same
+                        # notebook would stop RISE with a "File Changed" dialog.
+                        page.close()
+                        page = browser.new_page(viewport={"width": 1280, "height": 800})
+                        problems += _rise_live_widget(page, base, token, live)
                 except Exception as err:  # a timeout in the UI: report it, keep the screenshot
                     page.screenshot(path=str(OUT / "jupyterlab-failure.png"))
                     problems.append(f"JupyterLab: {type(err).__name__}: {str(err).splitlines()[0]} "
@@ -252,6 +260,12 @@ ALL_RUN_JS = """() => {
     return prompts.length > 0 && prompts.every(t => !t.includes('*')) && prompts.some(t => /\\[\\d+\\]/.test(t));
 }"""
 FIGURE_SOURCES_JS = "els => els.map(e => e.getAttribute('src') || '')"
+# Index of the active cell of the notebook in the RISE slideshow (None if none).
+ACTIVE_CELL_JS = """() => {
+    const cells = Array.from(document.querySelectorAll('.reveal .slides .jp-Cell'));
+    const i = cells.findIndex(c => c.classList.contains('jp-mod-active'));
+    return i < 0 ? null : i;
+}"""
 
 
 def _open_intro(page, base: str, token: str, repo: Path) -> list[str]:
@@ -308,12 +322,21 @@ def _drag_live_slider(page, base: str, token: str, notebook: str) -> list[str]:
     if not slider.count():
         page.screenshot(path=str(OUT / "jupyterlab-live-widget.png"))
         return [f"{notebook}: no live slider after Run All (see {OUT / 'jupyterlab-live-widget.png'})"]
+    problem = _drag_and_expect_redraw(page, slider, OUT / "jupyterlab-live-widget.png")
+    if problem:
+        return [f"{notebook}: {problem}"]
+    log(f"live widgets: dragging the first slider of {notebook} redraws its figure")
+    return []
+
+
+def _drag_and_expect_redraw(page, slider, screenshot: Path) -> str | None:
+    """Drag ``slider``'s handle; None if a figure in the same output changes, else why not."""
     # The figures the slider drives: images in the same cell output.
     output = slider.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
     figures = output.locator("img")
     before = figures.evaluate_all(FIGURE_SOURCES_JS)
     if not before:
-        return [f"{notebook}: the first slider's output shows no figure"]
+        return "the first slider's output shows no figure"
     # JupyterLab's "news" notification sits over the bottom right: answer it.
     news = page.get_by_role("button", name="No", exact=True)
     if news.count():
@@ -332,13 +355,88 @@ def _drag_live_slider(page, base: str, token: str, notebook: str) -> list[str]:
     deadline = time.monotonic() + 30
     while figures.evaluate_all(FIGURE_SOURCES_JS) == before:
         if time.monotonic() > deadline:
-            page.screenshot(path=str(OUT / "jupyterlab-live-widget.png"))
+            page.screenshot(path=str(screenshot))
             value_after = readout.inner_text() if readout.count() else None
-            return [f"{notebook}: dragging the first slider (readout {value_before} -> {value_after}) "
-                    "did not redraw its figure"]
+            return (f"dragging the first slider (readout {value_before} -> {value_after}) "
+                    f"did not redraw its figure (see {screenshot})")
         page.wait_for_timeout(250)
-    page.screenshot(path=str(OUT / "jupyterlab-live-widget.png"))
-    log(f"live widgets: dragging the first slider of {notebook} redraws its figure")
+    page.screenshot(path=str(screenshot))
+    return None
+
+
+def first_widget_cell(executed: Path) -> int | None:
+    """Index of the first cell of an executed notebook whose outputs display an ipywidget."""
+    import json
+
+    cells = json.loads(executed.read_text())["cells"]
+    for index, cell in enumerate(cells):
+        if any("application/vnd.jupyter.widget-view+json" in out.get("data", {})
+               for out in cell.get("outputs", [])):
+            return index
+    return None
+
+
+def _rise_live_widget(page, base: str, token: str, notebook: str) -> list[str]:
+    """Present ``notebook`` with jupyterlab-rise, run it up to its first widget, drag a slider.
+
+    RISE shows a notebook in its own slideshow app (``/rise/<path>``), which
+    loads JupyterLab extensions itself; the widget manager must load there too,
+    or widget cells show as text on the slides. The presenter's key is used:
+    Shift+Enter runs a cell and moves on (the deck follows), up to and
+    including the widget's cell.
+    """
+    executed = OUT / Path(notebook).with_suffix(".executed.ipynb").name
+    index = first_widget_cell(executed)
+    if index is None:
+        return [f"{notebook}: no widget cell to present with RISE"]
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(f"{base}/rise/{notebook}?token={token}")
+    page.wait_for_selector(".reveal .slides .jp-Cell", timeout=60_000)
+    page.wait_for_timeout(3000)  # the kernel and the widget manager start
+    broken = [e for e in errors if "Shared module" in e or "Failed to create module" in e]
+    if broken:
+        return [f"RISE: a JupyterLab extension failed to load in the slideshow: {broken[0][:200]}"]
+    cells = page.locator(".reveal .slides .jp-Cell")
+    cells.first.click()
+    page.keyboard.press("Escape")
+    # Shift+Enter runs the active cell and makes the next one active (the deck
+    # follows). Press it until the widget cell has run, one key at a time and
+    # only once the previous press has moved the selection: keys pressed during
+    # a slide transition are lost.
+    for _ in range(index + 1 + 10):
+        active = page.evaluate(ACTIVE_CELL_JS)
+        if active is not None and active > index:
+            break
+        page.keyboard.press("Shift+Enter")
+        try:
+            page.wait_for_function(f"() => ({ACTIVE_CELL_JS})() !== {active}", timeout=10_000)
+        except Exception:
+            pass
+    widget_cell = cells.nth(index)
+    widget_cell.scroll_into_view_if_needed()
+    slider = widget_cell.locator(".jp-OutputArea .widget-slider:visible").first
+    try:
+        slider.wait_for(timeout=120_000)
+    except Exception:
+        page.screenshot(path=str(OUT / "rise-live-widget.png"))
+        return [f"RISE: {notebook} cell {index} shows no live slider on its slide "
+                f"(active cell {page.evaluate(ACTIVE_CELL_JS)}; see {OUT / 'rise-live-widget.png'}; "
+                f"console errors: {errors[:3]})"]
+    # The notebook's "rise" metadata (scroll, no vertical centring) starts a tall
+    # widget slide at the top; centred, its figure ran off the bottom.
+    page.wait_for_timeout(1000)  # the slide transition ends
+    viewport = page.viewport_size
+    output = widget_cell.locator(".jp-OutputArea").first.bounding_box()
+    if output is None or output["y"] < 0 or output["y"] + output["height"] > viewport["height"]:
+        page.screenshot(path=str(OUT / "rise-live-widget.png"))
+        return [f"RISE: {notebook} cell {index}: the widget does not fit its slide "
+                f"({output} in a {viewport['width']}x{viewport['height']} window; "
+                f"see {OUT / 'rise-live-widget.png'})"]
+    problem = _drag_and_expect_redraw(page, slider, OUT / "rise-live-widget.png")
+    if problem:
+        return [f"RISE: {notebook}: {problem}"]
+    log(f"live slides: in RISE, dragging the first slider of {notebook} redraws its figure")
     return []
 
 
