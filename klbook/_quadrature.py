@@ -44,23 +44,25 @@ def crossovers(log_weights, means, sds):
     i, j = np.triu_indices(lw.size, k=1)
     if i.size == 0:
         return np.empty(0)
-    vi, vj = sd[i] ** 2, sd[j] ** 2
-    a = 0.5 / vj - 0.5 / vi
-    b = mu[i] / vi - mu[j] / vj
-    c = 0.5 * mu[j] ** 2 / vj - 0.5 * mu[i] ** 2 / vi + (lw[i] - np.log(sd[i])) - (lw[j] - np.log(sd[j]))
-    scale = np.maximum(np.abs(b), np.abs(a) * np.abs(mu[i]) + 1e-300)
-    linear = np.abs(a) <= 1e-12 * scale
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # Extreme parameters (a subnormal b, means near the float limit) overflow
+    # here; such roots come out non-finite and are dropped below.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        vi, vj = sd[i] ** 2, sd[j] ** 2
+        a = 0.5 / vj - 0.5 / vi
+        b = mu[i] / vi - mu[j] / vj
+        c = 0.5 * mu[j] ** 2 / vj - 0.5 * mu[i] ** 2 / vi + (lw[i] - np.log(sd[i])) - (lw[j] - np.log(sd[j]))
+        scale = np.maximum(np.abs(b), np.abs(a) * np.abs(mu[i]) + 1e-300)
+        linear = np.abs(a) <= 1e-12 * scale
         disc = b * b - 4.0 * a * c
         sq = np.sqrt(np.where(disc >= 0, disc, np.nan))
         roots = np.concatenate([
             np.where(linear, -c / b, (-b + sq) / (2.0 * a)),
             np.where(linear, np.nan, (-b - sq) / (2.0 * a)),
         ])
-    aa, bb = np.concatenate([a, a]), np.concatenate([b, b])
-    ok = np.isfinite(roots)
-    roots, aa, bb = roots[ok], aa[ok], bb[ok]
-    width = 1.0 / np.maximum(np.abs(2.0 * aa * roots + bb), 1e-300)
+        aa, bb = np.concatenate([a, a]), np.concatenate([b, b])
+        ok = np.isfinite(roots)
+        roots, aa, bb = roots[ok], aa[ok], bb[ok]
+        width = 1.0 / np.maximum(np.abs(2.0 * aa * roots + bb), 1e-300)
     width = np.minimum(width, float(sd.max()))
     return (roots[:, None] + width[:, None] * _KINK_OFFSETS[None, :]).ravel()
 

@@ -50,6 +50,9 @@ def test_no_warnings_and_no_nan_anywhere():
             kl(Normal(0, 1e-3), Normal(1e3, 1)),
             kl(Mixture([1.0, 0.0], [Normal(0, 1), Normal(9, 1)]), Normal(0, 1)),
             kl(Normal(0, 1), Mixture([0.5, 0.5], [Normal(-300, 1), Normal(300, 1)])),
+            # A subnormal mean (found by hypothesis) once overflowed in the crossover search.
+            kl(Mixture([0.5, 0.5], [Normal(0, 4), Normal(2.2250738585e-313, 1)]), Normal(0, 2)),
+            kl(Normal(0, 2), Mixture([0.5, 0.5], [Normal(0, 4), Normal(2.2250738585e-313, 1)])),
         ]
     assert not any(math.isnan(v) for v in values)
 
