@@ -668,10 +668,12 @@ def plot_phase(phase, *, axes=None, marker_a=None, legend=True):
         for value, _ in marks:
             ax.axvline(value, color=PALETTE["muted"], linestyle=":", linewidth=1.2)
         ax.set_xlim(a.min(), a.max())
-    for (value, name), va in zip(marks, ("top", "bottom")):
-        ax_d.annotate(name, (value, 1.0 if va == "top" else 0.0), xycoords=("data", "axes fraction"),
-                      xytext=(-3, -3 if va == "top" else 3), textcoords="offset points",
-                      ha="right", va=va, fontsize="small", color="#444444")
+    # Both labels at the top, one under the other: at the bottom the second ran
+    # into the centred curve and the x-axis.
+    for (value, name), drop in zip(marks, (3, 15)):
+        ax_d.annotate(name, (value, 1.0), xycoords=("data", "axes fraction"),
+                      xytext=(-3, -drop), textcoords="offset points",
+                      ha="right", va="top", fontsize="small", color="#444444")
     if legend:
         ax_m.legend(loc="upper left", fontsize="small")
         ax_d.legend(loc="lower right", fontsize="small")
