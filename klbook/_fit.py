@@ -138,17 +138,17 @@ def _forward_normal(p, h_p, mu, s):
     return value, grad, hess
 
 
-def _eigh2(h):
-    """Eigenvalues (ascending) and eigenvectors (columns) of a symmetric 2x2 matrix.
+def _eigh2(a, b, c):
+    """Eigen-decomposition of the symmetric 2x2 matrix [[a, b], [b, c]].
 
-    The same as ``np.linalg.eigh`` for this size, without its per-call overhead
-    (a Newton fit calls it at every step).
+    Returns the eigenvalues in ascending order and the rotation (cos, sin)
+    whose eigenvectors are (-sin, cos) for the smaller and (cos, sin) for the
+    larger. Plain floats: a Newton fit does this at every step, and numpy's
+    per-call overhead on 2x2 arrays would cost more than the arithmetic.
     """
-    a, b, c = h[0, 0], h[0, 1], h[1, 1]
     mid, r = 0.5 * (a + c), math.hypot(0.5 * (a - c), b)
     angle = 0.5 * math.atan2(2.0 * b, a - c)
-    cos, sin = math.cos(angle), math.sin(angle)
-    return np.array([mid - r, mid + r]), np.array([[-sin, cos], [cos, sin]])
+    return mid - r, mid + r, math.cos(angle), math.sin(angle)
 
 
 def _newton(objective, theta, scale, *, max_iter=100, gtol=1e-10):
@@ -157,34 +157,43 @@ def _newton(objective, theta, scale, *, max_iter=100, gtol=1e-10):
     Saddle-free Newton (Hessian eigenvalues taken in absolute value) with
     backtracking; returns (theta, path, converged, value), where converged
     means a vanishing gradient at a point whose Hessian has no negative
-    eigenvalue and value is the objective at theta.
+    eigenvalue and value is the objective at theta. The 2-D algebra is done
+    in Python floats (see :func:`_eigh2`).
     """
-    theta = np.array(theta, dtype=float)
-    path = [theta.copy()]
-    value, grad, hess = objective(*theta)
+    mu, s = float(theta[0]), float(theta[1])
+    path = [(mu, s)]
+    value, grad, hess = objective(mu, s)
     escapes = 0
     for _ in range(max_iter):
-        if not (np.isfinite(value) and np.all(np.isfinite(grad)) and np.all(np.isfinite(hess))):
-            return theta, path, False, value
-        lam, vec = _eigh2(hess)
-        if np.abs(grad).max() * scale < gtol:
-            if lam[0] > -1e-9:
-                return theta, path, True, value
+        g0, g1 = float(grad[0]), float(grad[1])
+        h00, h01, h11 = float(hess[0, 0]), float(hess[0, 1]), float(hess[1, 1])
+        value = float(value)
+        if not all(map(math.isfinite, (value, g0, g1, h00, h01, h11))):
+            return (mu, s), path, False, value
+        lam0, lam1, cos, sin = _eigh2(h00, h01, h11)
+        gmax = max(abs(g0), abs(g1))
+        if gmax * scale < gtol:
+            if lam0 > -1e-9:
+                return (mu, s), path, True, value
             if escapes >= 3:
-                return theta, path, False, value
+                return (mu, s), path, False, value
             # A saddle: leave it along the direction of negative curvature,
             # towards larger means so the choice is reproducible.
-            v = vec[:, 0] * (1.0 if vec[0, 0] >= 0 else -1.0)
-            step = 0.5 * v / max(abs(v[0]) / scale, abs(v[1]), 1e-12)
+            v0, v1 = (-sin, cos) if -sin >= 0 else (sin, -cos)
+            size = max(abs(v0) / scale, abs(v1), 1e-12)
+            st0, st1 = 0.5 * v0 / size, 0.5 * v1 / size
             escapes += 1
         else:
-            step = -vec @ ((vec.T @ grad) / np.maximum(np.abs(lam), 1e-10))
+            small = (-sin * g0 + cos * g1) / max(abs(lam0), 1e-10)
+            large = (cos * g0 + sin * g1) / max(abs(lam1), 1e-10)
+            st0, st1 = sin * small - cos * large, -cos * small - sin * large
         # Never jump more than two sds in the mean or a factor e in the sd at once.
-        step = step / max(1.0, abs(step[0]) / (2.0 * math.exp(theta[1])), abs(step[1]))
-        slope = min(float(grad @ step), 0.0)
+        shrink = max(1.0, abs(st0) / (2.0 * math.exp(s)), abs(st1))
+        st0, st1 = st0 / shrink, st1 / shrink
+        slope = min(g0 * st0 + g1 * st1, 0.0)
         t = 1.0
         while True:
-            trial = theta + t * step
+            trial = (mu + t * st0, s + t * st1)
             # The full evaluation at the trial point is reused when it is accepted.
             # Near the optimum the values differ by quadrature round-off only,
             # so a rise below 1e-13 does not count against the step.
@@ -193,11 +202,11 @@ def _newton(objective, theta, scale, *, max_iter=100, gtol=1e-10):
                 break
             t *= 0.5
             if t < 1e-12:
-                return theta, path, bool(np.abs(grad).max() * scale < 1e-7 and lam[0] > -1e-9), value
-        theta = trial
+                return (mu, s), path, bool(gmax * scale < 1e-7 and lam0 > -1e-9), value
+        mu, s = trial
         value, grad, hess = new
-        path.append(theta.copy())
-    return theta, path, False, value
+        path.append(trial)
+    return (mu, s), path, False, float(value)
 
 
 def _fit_normal(p, direction, init):
