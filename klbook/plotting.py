@@ -879,6 +879,19 @@ def _shrink_frame(match):
     return match.group(1) + base64.b64encode(buf.getvalue()).decode("ascii") + match.group(3)
 
 
+# matplotlib's player is as wide as its frames and its 374 px slider: on a phone
+# it ran past the text column. Scale the frame and slider down to the column,
+# and let the buttons wrap.
+_PLAYER_CSS = (
+    "<style>"
+    ".klbook-animation .animation{max-width:100%}"
+    ".klbook-animation .animation img{max-width:100%;height:auto}"
+    ".klbook-animation input[type=range].anim-slider{width:100%;max-width:374px}"
+    ".klbook-animation .anim-buttons{display:flex;flex-wrap:wrap;justify-content:center;gap:2px}"
+    "</style>"
+)
+
+
 def animation_html(anim, *, alt):
     """A self-contained, scrubbable HTML player for `anim` (no network, no kernel).
 
@@ -918,4 +931,4 @@ def animation_html(anim, *, alt):
     for old in ids:
         text = text.replace(old, digest)
     text = text.replace("<img id=", f'<img alt="{html.escape(alt)}" id=', 1)
-    return f'<div class="klbook-animation">{text}</div>'
+    return f'<div class="klbook-animation">{_PLAYER_CSS}{text}</div>'

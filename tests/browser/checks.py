@@ -275,3 +275,34 @@ def overflow_problems(view, width: int) -> list[str]:
         problems.append(f"the page is {result['scrollWidth']} px wide in a {result['width']} px viewport; "
                         f"overflowing: {result['offenders']}")
     return problems
+
+
+IMAGE_FIT_JS = """(width) => {
+    const out = [];
+    const article = document.querySelector('.bd-article');
+    if (!article) return out;
+    // The text column: a figure wider than it runs into the margin or off the screen.
+    const column = article.getBoundingClientRect(), style = getComputedStyle(article);
+    const left = Math.max(0, column.left + parseFloat(style.paddingLeft));
+    const right = Math.min(width, column.right - parseFloat(style.paddingRight));
+    for (const el of article.querySelectorAll('img, .animation')) {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0) continue;  // not shown (a folded solution)
+        // 4 px of slack: ipywidgets' own 2 px margins around a full-width figure.
+        if (box.left < left - 4 || box.right > right + 4) {
+            const name = el.tagName === 'IMG' ? `img "${(el.alt || el.src).slice(0, 60)}"` : 'animation player';
+            out.push(`${name} spans ${Math.round(box.left)}..${Math.round(box.right)} px ` +
+                     `of a ${Math.round(left)}..${Math.round(right)} px column`);
+        }
+    }
+    return out;
+}"""
+
+
+def image_fit_problems(view, width: int) -> list[str]:
+    """Every figure, widget image and animation player fits the text column at ``width``.
+
+    Stricter than :func:`overflow_problems`: a figure inside a box that scrolls
+    sideways does not widen the page, but a reader still sees only part of it.
+    """
+    return [f"cut off at {width} px: {item}" for item in view.page.evaluate(IMAGE_FIT_JS, width)]

@@ -71,6 +71,12 @@ def test_nothing_overflows_at_phone_width(site_browser, page):
     assert problems == [], _report(view, problems)
 
 
+def test_figures_fit_the_screen_at_phone_width(site_browser, page):
+    view = _open(site_browser, page, "phone")
+    problems = checks.image_fit_problems(view, PHONE_WIDTH)
+    assert problems == [], _report(view, problems)
+
+
 def test_screenshots_written(site_browser, page):
     """A person can look at every page at both widths in _build/screenshots/."""
     for viewport in ("desktop", "phone"):

@@ -26,6 +26,8 @@ BROKEN_PAGE = f"""<!DOCTYPE html>
 <img src="{PIXEL}" alt="../_images/plot.png">
 <div class="animation"><img src="{PIXEL}"><input type="range" min="0" max="3" value="0" style="width:200px"></div>
 <div style="width: 900px">a block wider than a phone</div>
+<div style="overflow-x: auto"><img src="{PIXEL}" style="width: 700px; height: 20px"
+ alt="A figure wider than a phone, in a box that scrolls sideways."></div>
 <script type="application/vnd.jupyter.widget-state+json">{{"version_major": 2, "version_minor": 0,
  "state": {{"abc": {{"model_name": "FloatSliderModel", "model_module": "@jupyter-widgets/controls",
  "model_module_version": "2.0.0", "state": {{}}}}}}}}</script>
@@ -92,3 +94,10 @@ def test_overflow_check_catches_a_wide_block(broken_views):
     found = joined(checks.overflow_problems(broken_views["phone"], PHONE_WIDTH))
     assert "the page is 908 px wide in a 390 px viewport" in found
     assert "div (right edge 908 px)" in found
+
+
+def test_fit_check_catches_a_figure_wider_than_the_column(broken_views):
+    found = joined(checks.image_fit_problems(broken_views["phone"], PHONE_WIDTH))
+    assert 'img "A figure wider than a phone, in a box that scrolls sideways."' in found
+    # ...which the page-level overflow check cannot see: its box scrolls.
+    assert "img" not in joined(checks.overflow_problems(broken_views["phone"], PHONE_WIDTH))
