@@ -119,7 +119,12 @@ class _Canvas:
         FigureCanvasAgg(self.fig)
         self.view = W.HTML(layout=W.Layout(width="100%"))
         self._dynamic = []
-        self._background = None
+        # Static parts drawn once per set of axes limits: dragging a slider
+        # back and forth crosses the same few y-limits (see _nice_limit), and
+        # a full draw costs several times a blitted update. Only the limits
+        # may change static artists; everything else that changes is dynamic.
+        self._backgrounds = {}
+        self._laid_out = False
 
     def dynamic(self, *artists):
         """Mark artists as redrawn on every update (drawn over the cached background)."""
@@ -136,27 +141,35 @@ class _Canvas:
             old.remove()
         return self.dynamic(new)
 
-    def invalidate(self):
-        """Redraw the static parts (axes limits changed) on the next render."""
-        self._background = None
+    _MAX_BACKGROUNDS = 16
+
+    def _limits(self):
+        return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes)
 
     def render(self, alt):
         canvas = self.fig.canvas
         with use_style(self.style):
-            if self._background is None:
-                # Legends go on top of the data, so they are redrawn with it.
-                for ax in self.fig.axes:
-                    legend = ax.get_legend()
-                    if legend is not None and legend not in self._dynamic:
-                        legend.set_zorder(10)
-                        self.dynamic(legend)
+            key = self._limits()
+            background = self._backgrounds.get(key)
+            if background is None:
+                if not self._laid_out:
+                    # Legends go on top of the data, so they are redrawn with it.
+                    for ax in self.fig.axes:
+                        legend = ax.get_legend()
+                        if legend is not None and legend not in self._dynamic:
+                            legend.set_zorder(10)
+                            self.dynamic(legend)
                 canvas.draw()
-                # Keep the positions found by the constrained layout: later
-                # redraws must not move the axes under the cached background.
-                self.fig.set_layout_engine("none")
-                self._background = canvas.copy_from_bbox(self.fig.bbox)
+                if not self._laid_out:
+                    # Keep the positions found by the constrained layout: later
+                    # redraws must not move the axes under a cached background.
+                    self.fig.set_layout_engine("none")
+                    self._laid_out = True
+                if len(self._backgrounds) >= self._MAX_BACKGROUNDS:
+                    self._backgrounds.pop(next(iter(self._backgrounds)))
+                self._backgrounds[key] = canvas.copy_from_bbox(self.fig.bbox)
             else:
-                canvas.restore_region(self._background)
+                canvas.restore_region(background)
             for a in sorted(self._dynamic, key=lambda a: a.get_zorder()):
                 if a.get_visible():
                     self.fig.draw_artist(a)
@@ -389,7 +402,6 @@ def glance_explorer(*, style=None):
         if top != state["ylim"]:
             state["ylim"] = top
             ax.set_ylim(0, top)
-            canvas.invalidate()
         others = (f" It has {len(opt) - 1} other local {'optima' if len(opt) > 2 else 'optimum'}: "
                   + "; ".join(f"{_describe_normal(r.q)}, D(Q‖P) = {fmt(r.divergence)}"
                               for r in opt[1:]) + "." if len(opt) > 1 else
@@ -510,7 +522,6 @@ def discrete_explorer(p=(0.4, 0.3, 0.2, 0.1), q=(0.25, 0.25, 0.25, 0.25), *,
         if (bottom, top) != state["ylim"]:
             state["ylim"] = (bottom, top)
             ax_t.set_ylim(bottom, top * 1.15)
-            canvas.invalidate()
         top = state["ylim"][1]
         for j, (bars, vals) in enumerate(((f_bars, ft), (r_bars, rt))):
             for i, (bar, v) in enumerate(zip(bars, vals)):
@@ -621,7 +632,6 @@ def forward_explorer(*, style=None):
             state["ylim"], state["ilim"] = top, ilim
             ax_d.set_ylim(0, top)
             ax_i.set_ylim(*ilim)
-            canvas.invalidate()
         moments = ""
         if family.value == "normal":
             moments = (f"<br>Moment matching: P's mean is {fmt(p.mean)} and its sd {fmt(p.sd)};"
@@ -765,7 +775,6 @@ def reverse_explorer(*, style=None):
             state["ylim"], state["ilim"] = top, ilim
             ax_d.set_ylim(0, top)
             ax_i.set_ylim(*ilim)
-            canvas.invalidate()
         rank = next((k for k, r in enumerate(optima)
                      if abs(r.q.mean - res.q.mean) < 1e-3 * p.sd
                      and abs(math.log(r.q.sd / res.q.sd)) < 1e-3), None)

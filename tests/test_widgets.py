@@ -134,6 +134,50 @@ def test_lecture_style_changes_the_look_not_the_size(monkeypatch):
     assert figure(widgets.glance_explorer()) == lecture
 
 
+def _canvas_with_a_line(ylim):
+    canvas = widgets._Canvas((4, 2), "book")
+    ax = canvas.fig.subplots()
+    x = np.linspace(0, 1, 50)
+    line, = ax.plot(x, x, label="line")
+    ax.legend()
+    canvas.dynamic(line)
+    ax.set_ylim(*ylim)
+    return canvas, ax, line
+
+
+def _pixels(canvas):
+    import base64
+    import io
+
+    from PIL import Image
+
+    data = re.search(r'base64,([^"]+)"', canvas.view.value).group(1)
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB"))
+
+
+def test_cached_backgrounds_give_the_picture_a_full_draw_gives():
+    # One canvas goes through two y-limits and back, so its last frame is blitted
+    # onto the background cached for the first limits; it must match a canvas
+    # drawn once, in full, in the same state.
+    canvas, ax, line = _canvas_with_a_line((0, 1))
+    canvas.render("first")
+    ax.set_ylim(0, 3)
+    line.set_ydata(np.linspace(0, 2, 50))
+    canvas.render("second")
+    assert len(canvas._backgrounds) == 2
+    ax.set_ylim(0, 1)
+    line.set_ydata(np.linspace(0, 1, 50) ** 2)
+    canvas.render("third")
+    assert len(canvas._backgrounds) == 2
+    fresh, _, fresh_line = _canvas_with_a_line((0, 1))
+    fresh_line.set_ydata(np.linspace(0, 1, 50) ** 2)
+    fresh.render("third")
+    assert np.array_equal(_pixels(canvas), _pixels(fresh))
+    ax.set_ylim(0, 3)
+    canvas.render("fourth")
+    assert not np.array_equal(_pixels(canvas), _pixels(fresh))
+
+
 def test_fmt():
     assert widgets.fmt(float("inf")) == "∞"
     assert widgets.fmt(-1e-12) == "0.000"
