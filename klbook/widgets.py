@@ -94,6 +94,12 @@ _LADDER = np.array([0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 7.5
                     15.0, 20.0, 30.0, 50.0, 100.0])
 
 
+# The share of a density panel's height the curves may fill. In the lecture
+# look the legend's large text covers the top of the panel, so the curves stay
+# under it.
+_CURVE_SHARE = {"book": 1.0, "lecture": 0.6}
+
+
 def _nice_limit(peak, current):
     """A y-limit from a fixed ladder: unchanged while `peak` fits comfortably,
     so most updates reuse the cached axes."""
@@ -366,17 +372,21 @@ def glance_explorer(*, style=None):
         rs_p, rs_f, rs_r = role_style("p"), role_style("forward"), role_style("reverse")
         p_line, = ax.plot(x, x * 0, color=rs_p["color"], label=rs_p["label"])
         p_fill = ax.fill_between(x, 0, x * 0, color=rs_p["color"], alpha=0.12, linewidth=0)
+        # Short labels: the legend sits above the axes in two columns (inside,
+        # its four entries covered the local optima's peaks, and in the lecture
+        # look most of the panel).
         f_line, = ax.plot(x, x * 0, color=rs_f["color"], linestyle=rs_f["linestyle"],
-                          label=rs_f["label"])
+                          label="forward fit: min D(P‖Q)")
         r_line, = ax.plot(x, x * 0, color=rs_r["color"], linestyle=rs_r["linestyle"],
-                          label=rs_r["label"] + ", global optimum")
+                          label="reverse fit: min D(Q‖P), best")
         r_others = [ax.plot(x, x * 0, color=rs_r["color"], linestyle=":", linewidth=1.2,
-                            label="other local optima of D(Q‖P)" if k == 0 else None)[0]
+                            label="other local minima of D(Q‖P)" if k == 0 else None)[0]
                     for k in range(3)]
         ax.set_xlim(x[0], x[-1])
         ax.set_xlabel("x")
         ax.set_ylabel("density")
-        ax.legend(loc="upper right", fontsize="small")
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2,
+                  fontsize="x-small" if style == "lecture" else "small")
     canvas.dynamic(p_line, p_fill, f_line, r_line, *r_others)
     state = {"ylim": None}
 
@@ -603,7 +613,7 @@ def forward_explorer(*, style=None):
         ax_i.set_xlim(x[0], x[-1])
         ax_i.set_xlabel("x")
         ax_i.set_ylabel("integrand")
-        ax_i.legend(loc="upper right", fontsize="small")
+        ax_i.legend(loc="upper left", fontsize="small")
     canvas.dynamic(p_line, p_fill, q_line, i_line, i_fill)
     state = {"ylim": None, "ilim": None}
 
@@ -625,7 +635,7 @@ def forward_explorer(*, style=None):
         q_line.set_ydata(yq)
         i_line.set_ydata(yi)
         i_fill.set_data(x, 0, yi)
-        top = _nice_limit(max(y.max(), yq.max()), state["ylim"])
+        top = _nice_limit(max(y.max(), yq.max()) / _CURVE_SHARE[style], state["ylim"])
         itop = _nice_limit(max(yi.max(), 0.02), state["ilim"] and state["ilim"][1])
         ilim = (-0.35 * itop, itop)
         if top != state["ylim"] or ilim != state["ilim"]:
@@ -702,7 +712,7 @@ def reverse_explorer(*, style=None):
         ax_i.set_xlim(x[0], x[-1])
         ax_i.set_xlabel("x")
         ax_i.set_ylabel("integrand")
-        ax_i.legend(loc="upper right", fontsize="small")
+        ax_i.legend(loc="upper left", fontsize="small")
         ax_l.set_xlim(*_MEAN_RANGE)
         plotting.sd_axis(ax_l, *_SD_RANGE)
         ax_l.set_xlabel("mean of Q")
@@ -716,7 +726,7 @@ def reverse_explorer(*, style=None):
                                markeredgecolor="white", label="global optimum")
         loc_mark, = ax_l.plot([], [], linestyle="none", marker="D", markerfacecolor="white",
                               markeredgecolor=rs_r["color"], label="other local optima")
-        ax_l.legend(loc="upper left", fontsize="x-small", framealpha=0.85, frameon=True)
+        ax_l.legend(loc="lower left", fontsize="x-small", framealpha=0.85, frameon=True)
     for artist in (path_line, path_core, start_mark, glob_mark, loc_mark):
         artist.set_zorder(5)
     canvas.dynamic(p_line, p_fill, s_line, q_line, i_line, i_fill,
@@ -768,7 +778,7 @@ def reverse_explorer(*, style=None):
         start_mark.set_data(mu[:1], sd[:1])
         glob_mark.set_data([optima[0].q.mean], [optima[0].q.sd])
         loc_mark.set_data([r.q.mean for r in optima[1:]], [r.q.sd for r in optima[1:]])
-        top = _nice_limit(max(y.max(), yq.max(), ys.max()), state["ylim"])
+        top = _nice_limit(max(y.max(), yq.max(), ys.max()) / _CURVE_SHARE[style], state["ylim"])
         itop = _nice_limit(max(yi.max(), 0.02), state["ilim"] and state["ilim"][1])
         ilim = (-0.5 * itop, itop)
         if top != state["ylim"] or ilim != state["ilim"]:
