@@ -225,7 +225,7 @@ def _fit_normal(p, direction, init):
         return qs, True, kl(p, qs[-1])
     # The Newton objective at the optimum is D(q||p) by the same quadrature as
     # kl(q, p) (they agree to round-off); D >= 0 exactly.
-    return qs, converged, max(float(value), 0.0)
+    return qs, converged, max(value, 0.0)
 
 
 # ------------------------------------------------------------ K-component mixtures

@@ -27,6 +27,7 @@ Usage: python tools/binder_check.py [--lab] [--keep] [--notebooks GLOB ...]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -167,7 +168,7 @@ def intro_notebook(repo: Path) -> str:
 def widget_notebook(notebooks_out: Path, repo: Path) -> str | None:
     """The first chapter notebook whose executed copy displays an ipywidget."""
     for executed in sorted(notebooks_out.glob("*.executed.ipynb")):
-        if "application/vnd.jupyter.widget-view+json" in executed.read_text(errors="replace"):
+        if first_widget_cell(executed) is not None:
             name = executed.name.replace(".executed.ipynb", ".ipynb")
             found = sorted(repo.glob(f"chapters/**/{name}"))
             if found:
@@ -366,8 +367,6 @@ def _drag_and_expect_redraw(page, slider, screenshot: Path) -> str | None:
 
 def first_widget_cell(executed: Path) -> int | None:
     """Index of the first cell of an executed notebook whose outputs display an ipywidget."""
-    import json
-
     cells = json.loads(executed.read_text())["cells"]
     for index, cell in enumerate(cells):
         if any("application/vnd.jupyter.widget-view+json" in out.get("data", {})
