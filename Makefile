@@ -22,12 +22,11 @@ $(STAMP): requirements-test.txt binder/requirements.txt pyproject.toml
 # (--all, old pages removed: the tests discover pages from the build);
 # `make book JB_EXECUTE=cache` reuses _build/.jupyter_cache for quick edits.
 # The mode reaches the build through _ext/klbook_site.py ("auto" is refused).
-book: $(STAMP)
+book: $(STAMP) $(NODE_STAMP)
 	@if [ "$(JB_EXECUTE)" = force ]; then rm -rf _build/html _build/jupyter_execute; fi
 	KLBOOK_JB_EXECUTE=$(JB_EXECUTE) $(BIN)/jupyter-book build . -W -n --keep-going \
 	  $(if $(filter force,$(JB_EXECUTE)),--all)
-	@if [ -d node_modules/reveal.js ]; then $(MAKE) --no-print-directory slides; \
-	else echo "No slide decks: node_modules is missing; run 'make slides' to add them."; fi
+	$(MAKE) --no-print-directory slides
 
 # The chapters as reveal.js slide decks in _build/html/slides/ (run after the
 # book: its build starts from an empty _build/html). Offline: reveal.js,
@@ -46,7 +45,8 @@ test: system-tools $(NODE_STAMP) book
 system-tools:
 	tools/ensure-system-tools.sh
 
-# Local copies of the files the pages load from CDNs (for the browser tests).
+# Pinned npm packages the site serves itself (MathJax; reveal.js and the
+# widget manager for the decks) and the tests use (axe-core).
 node-modules: $(NODE_STAMP)
 $(NODE_STAMP): package.json package-lock.json
 	$(MAKE) system-tools

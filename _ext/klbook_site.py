@@ -1,10 +1,14 @@
 """Sphinx extension local to the klbook website (loaded from ``_config.yml``).
 
-It does three things:
+It does four things:
 
-* adds ``_ext/static`` to the static files, for ``klbook-widgets.js`` (see
-  that file and ``nb_ipywidgets_js`` in ``_config.yml``: it fixes the widget
-  manager's font URLs and its MathJax 2 call on the page's MathJax 3);
+* makes the site work with no network: the kernel-free explorers' script,
+  style sheet and data (``klbook.explorers.write_assets``, built from klbook
+  at build time and cached by klbook's source hash) and MathJax 3 (copied
+  from the pinned npm package in ``node_modules``) are served from
+  ``_static``. Every live app's output carries the ipywidgets view and a
+  ``text/html`` explorer; the html builder prefers the explorer, so pages
+  embed no widget state and load neither require.js nor the widget manager;
 * lets ``make book JB_EXECUTE=...`` choose the notebook execution mode
   (environment variable ``KLBOOK_JB_EXECUTE``; ``_config.yml`` says ``force``).
   ``auto`` is refused: it keeps stored outputs that carry no widget state,
@@ -24,10 +28,21 @@ first copy, so launch and live-code buttons stay and the console stays clean.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+ROOT = Path(__file__).resolve().parents[1]
+GENERATED = ROOT / "_build" / ".klbook_static"
+EXPLORER_CACHE = ROOT / "_build" / ".klbook_explorer_cache"
+NODE_MODULES = Path(os.environ.get("KLBOOK_NODE_MODULES", ROOT / "node_modules"))
 EXECUTION_MODES = ("force", "cache", "off")
+WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+#: The MathJax 3 entry point the pages load (Sphinx's default, from the pinned npm copy).
+MATHJAX_ENTRY = "tex-mml-chtml.js"
+# MathJax loads these folders on demand (fonts, TeX extensions, the menu and
+# its accessibility explorer); the other combined builds are never loaded.
+MATHJAX_PARTS = ("input", "output", "ui", "a11y", "sre", "adaptors")
 
 
 def _script_key(script):
@@ -44,6 +59,8 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     seen = set()
     unique = []
     for script in scripts:
+        if (getattr(script, "attributes", {}) or {}).get("type") == WIDGET_STATE_MIME:
+            continue  # no widget view is rendered on the website (see _offline_assets)
         key = _script_key(script)
         if key not in seen:
             seen.add(key)
@@ -51,9 +68,40 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
-def _add_static_path(app, config):
-    if str(STATIC_DIR) not in config.html_static_path:
-        config.html_static_path.append(str(STATIC_DIR))
+def _copy_mathjax(folder):
+    source = NODE_MODULES / "mathjax" / "es5"
+    if not (source / MATHJAX_ENTRY).is_file():
+        raise FileNotFoundError(
+            f"MathJax is missing from {source}: run `make node-modules` (npm ci) first; the site "
+            "serves MathJax itself so that it works with no network")
+    target = folder / "mathjax"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    shutil.copy2(source / MATHJAX_ENTRY, target / MATHJAX_ENTRY)
+    shutil.copy2(source.parent / "LICENSE", target / "LICENSE")
+    for part in MATHJAX_PARTS:
+        shutil.copytree(source / part, target / part)
+
+
+def _offline_assets(app, config):
+    """Generate the explorers and copy MathJax into a static folder of the build."""
+    import klbook.explorers
+
+    if GENERATED.exists():
+        shutil.rmtree(GENERATED)
+    klbook.explorers.write_assets(GENERATED, cache=EXPLORER_CACHE)
+    _copy_mathjax(GENERATED)
+    if str(GENERATED) not in config.html_static_path:
+        config.html_static_path.append(str(GENERATED))
+    config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
+    # One output, two renderings: the website shows the explorer (text/html),
+    # never the widget view (a kernel-less widget would be a dead control).
+    config.nb_mime_priority_overrides = [
+        *config.nb_mime_priority_overrides, ("html", "text/html", 1), ("html", WIDGET_VIEW_MIME, None)]
+    config.nb_ipywidgets_js = {}
+    app.add_css_file("klbook-explorers.css")
+    app.add_js_file("klbook-explorers.js", loading_method="defer")
 
 
 def _execution_mode(app, config):
@@ -73,7 +121,7 @@ def _execution_mode(app, config):
 
 
 def setup(app):
-    app.connect("config-inited", _add_static_path)
+    app.connect("config-inited", _offline_assets)
     app.connect("config-inited", _execution_mode)
     # Late priority: after the extensions that add page-specific scripts.
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)

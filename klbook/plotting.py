@@ -32,6 +32,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import _fit
+# Re-exported for the chapters (kp.phase_data, kp.symmetric_target): the numbers live in _apps.
+from ._apps import Phase, phase_data, symmetric_optima, symmetric_target  # noqa: F401
 from ._distributions import Categorical, Mixture, Normal
 
 #: The Okabe–Ito colour-vision-safe palette (Okabe & Ito, 2008), by name.
@@ -191,6 +193,29 @@ def role_style(role):
     if role not in _ROLES:
         raise ValueError(f"`role` must be one of {sorted(_ROLES)}, got {role!r}")
     return {"color": PALETTE[role], **_ROLES[role]}
+
+
+#: Words for the line styles the roles use, for text that describes a figure.
+LINESTYLE_NAMES = {"-": "solid", "--": "dashed", "-.": "dash-dotted", ":": "dotted"}
+COLOUR_NAMES = {v: k for k, v in OKABE_ITO.items()} | {PALETTE["muted"]: "grey"}
+
+
+def colour_name(role):
+    """The palette's own name for a role's colour, e.g. ``"vermillion"`` for ``"reverse"``."""
+    return COLOUR_NAMES[role_style(role)["color"]]
+
+
+def describe_role(role, linestyle=None):
+    """How a role's line looks, in words from the palette: e.g. ``"blue dashed"``.
+
+    Alt texts and readouts say this instead of naming colours themselves, so
+    a change of palette changes the words too.
+
+    >>> describe_role("forward"), describe_role("p")
+    ('blue dashed', 'black solid')
+    """
+    rs = role_style(role)
+    return f"{COLOUR_NAMES[rs['color']]} {LINESTYLE_NAMES[linestyle or rs['linestyle']]}"
 
 
 def _current_ax(ax):
@@ -523,90 +548,6 @@ def plot_optima(optima, *, ax=None, role="reverse"):
     (loc,) = ax.plot(mu[1:], sd[1:], linestyle="none", marker="D", markerfacecolor="white",
                      markeredgecolor=color, label="other local optimum")
     return glob, loc
-
-
-def symmetric_target(a, sd=1.0):
-    """P = 0.5 N(-a, sd²) + 0.5 N(a, sd²): the two-mode target of the phase picture."""
-    return Mixture([0.5, 0.5], [Normal(-a, sd), Normal(a, sd)])
-
-
-class Phase(NamedTuple):
-    """Reverse-KL optima of a Normal Q against P = 0.5 N(-a, sd²) + 0.5 N(a, sd²).
-
-    Arrays over the half-separations ``a``: ``centred`` and ``centred_sd``
-    (D and sd of the centred optimum), ``side``, ``side_mean`` and
-    ``side_sd`` (D, mean and sd of the right-hand single-mode optimum; NaN
-    where there is none); ``thresholds`` is
-    ``klbook.symmetric_reverse_thresholds(sd)``.
-    """
-
-    a: np.ndarray
-    centred: np.ndarray
-    centred_sd: np.ndarray
-    side: np.ndarray
-    side_mean: np.ndarray
-    side_sd: np.ndarray
-    thresholds: tuple
-    sd: float
-
-
-def symmetric_optima(a, *, sd=1.0):
-    """Every local reverse-KL optimum of a Normal Q for P = 0.5 N(-a, sd²) + 0.5 N(a, sd²).
-
-    The target is symmetric, so there are at most three: a centred one and a
-    mirror pair, one on each mode. Two reverse fits find them: one started
-    at P's moment-matched Normal (it stays on the axis of symmetry) and one
-    started on the right-hand mode (it reaches the single-mode optimum when
-    there is one, and slides to the centre when there is not). Far cheaper
-    than the general multi-start ``klbook.reverse_optima``, with which it
-    agrees (see the tests).
-
-    Returns
-    -------
-    list of FitResult
-        Best first, like ``klbook.reverse_optima``.
-    """
-    p = symmetric_target(a, sd)
-    centred = _fit.fit(p, "normal", direction="reverse", init=Normal(0.0, p.sd))
-    right = _fit.fit(p, "normal", direction="reverse", init=Normal(a, sd))
-    found = [centred]
-    if right.converged and right.q.mean > 1e-3 * sd:
-        left = Normal(-right.q.mean, right.q.sd)
-        found += [right, _fit.FitResult(q=left, divergence=right.divergence,
-                                        path=tuple(Normal(-q.mean, q.sd) for q in right.path),
-                                        converged=True, direction="reverse", family="normal")]
-    found.sort(key=lambda r: (round(r.divergence, 10), r.q.mean))
-    return found
-
-
-def phase_data(a_values, *, sd=1.0):
-    """Every reverse-KL optimum of a Normal Q for symmetric two-mode targets.
-
-    Parameters
-    ----------
-    a_values : 1-D array of float
-        Half-separations of P's modes.
-    sd : float
-        The sd of each of P's components.
-
-    Returns
-    -------
-    Phase
-        Arrays over `a_values`, from :func:`symmetric_optima`. NaN marks
-        "no such optimum" for plotting only; it is never shown as text.
-    """
-    a_values = np.asarray(a_values, dtype=float)
-    n = a_values.size
-    centred, centred_sd = np.full(n, np.nan), np.full(n, np.nan)
-    side, side_mean, side_sd = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
-    for i, a in enumerate(a_values):
-        for r in symmetric_optima(a, sd=sd):
-            if abs(r.q.mean) <= 1e-3 * sd:
-                centred[i], centred_sd[i] = r.divergence, r.q.sd
-            elif r.q.mean > 0:
-                side[i], side_mean[i], side_sd[i] = r.divergence, r.q.mean, r.q.sd
-    return Phase(a_values, centred, centred_sd, side, side_mean, side_sd,
-                 _fit.symmetric_reverse_thresholds(sd), float(sd))
 
 
 def plot_phase(phase, *, axes=None, marker_a=None, legend=True):

@@ -36,13 +36,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from . import _fit, plotting
-from ._distributions import Mixture, Normal
-from ._divergence import cross_entropy, entropy, kl
-from .plotting import PALETTE, integrand, resolve_style, role_style, symmetric_target
+from . import _apps, explorers, plotting
+from ._apps import FAMILIES
+from ._distributions import Normal
+from .plotting import PALETTE, colour_name, describe_role, integrand, resolve_style, role_style
 from .plotting import style as use_style
 
 __all__ = [
+    "AppBox",
     "discrete_explorer",
     "forward_explorer",
     "glance_explorer",
@@ -51,7 +52,6 @@ __all__ = [
     "fmt",
 ]
 
-_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _SLIDER_STYLE = {"description_width": "initial"}
 
 
@@ -223,9 +223,30 @@ class _App:
             c.observe(handler, names="value")
         return handler
 
-    def box(self, title, controls, canvas):
+    def box(self, title, controls, canvas, explorer):
         heading = W.HTML(f"<b>{html.escape(title)}</b>")
-        return W.VBox([heading, controls, self.message, canvas.view, self.readout, self.errors])
+        return AppBox([heading, controls, self.message, canvas.view, self.readout, self.errors],
+                      explorer=explorer)
+
+
+class AppBox(W.VBox):
+    """An app's container, shown in one of two renderings of the same output.
+
+    With a kernel (JupyterLab, Binder, live RISE slides) the front end shows
+    the live widget. The output also carries ``text/html``: the kernel-free
+    explorer of the same app (:func:`klbook.explorers.placeholder`), which
+    the website and the static decks show instead.
+    """
+
+    def __init__(self, children, *, explorer, **kwargs):
+        super().__init__(children, **kwargs)
+        self._explorer_html = explorer
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is not None:
+            data["text/html"] = self._explorer_html
+        return data
 
 
 def _slider(value, lo, hi, step, description, fmt_=".2f", width="340px"):
@@ -237,77 +258,6 @@ def _slider(value, lo, hi, step, description, fmt_=".2f", width="340px"):
 def _infinity_note(where):
     return (f" <i>∞ means {where}: the log ratio is infinite there, so the average is"
             " infinite. No finite model of this kind can do that; a Normal never reaches 0.</i>")
-
-
-# ------------------------------------------------- fast reverse-KL landscape
-
-
-def reverse_surface(p, means, sds, *, reach=8.0, per_sd=2.0):
-    """D(Q||P) for Q = N(means[j], sds[i]): a fast vectorised version of
-    ``klbook.kl_surface(p, means, sds, direction="reverse")`` for live widgets.
-
-    ``D(Q||P) = -H(Q) - E_Q[log p]``; the expectation uses the trapezoid rule
-    in ``z = (x - mean)/sd`` on ``[-reach, reach]`` with steps no wider (in x)
-    than ``1/per_sd`` of P's narrowest component. Agrees with ``kl_surface``
-    to about 1e-4 nats at the defaults (see tests/test_widgets.py), plenty
-    for a contour map, in a few milliseconds.
-    """
-    means = np.asarray(means, dtype=float)
-    sds = np.asarray(sds, dtype=float)
-    smin = float(np.min(p.sds))
-    out = np.empty((sds.size, means.size))
-    for i, s in enumerate(sds):
-        n = int(np.clip(math.ceil(2.0 * reach * s * per_sd / smin), 48, 3000)) | 1
-        z = np.linspace(-reach, reach, n)
-        w = np.exp(-0.5 * z * z)
-        w /= w.sum()
-        elogp = p.logpdf(means[:, None] + s * z) @ w
-        out[i] = -(0.5 + _LOG_SQRT_2PI + math.log(s)) - elogp
-    return np.maximum(out, 0.0)
-
-
-def reverse_optima_fast(p, *, means=None, sds=None, surface=None, extra_starts=()):
-    """Every local minimum of the reverse KL D(Q||P) over Normal Q, best first.
-
-    Starts ``klbook.fit(p, "normal", direction="reverse", init=...)`` from
-    each basin of a coarse landscape (grid cells lower than their
-    neighbours) and from `extra_starts`, keeps converged local minima and
-    merges duplicates. Agrees with ``klbook.reverse_optima`` (tested) at a
-    fraction of the cost, which a live widget needs.
-    """
-    if means is None or sds is None:
-        m, s = p.means, p.sds
-        means = np.linspace(float((m - 2.5 * s).min()), float((m + 2.5 * s).max()), 25)
-        sds = np.geomspace(0.5 * float(s.min()), 1.5 * float(p.sd), 17)
-    if surface is None:
-        surface = reverse_surface(p, means, sds)
-    padded = np.pad(surface, 1, constant_values=np.inf)
-    centre = padded[1:-1, 1:-1]
-    is_min = np.ones_like(centre, dtype=bool)
-    for di in (-1, 0, 1):
-        for dj in (-1, 0, 1):
-            if di or dj:
-                is_min &= centre <= padded[1 + di: padded.shape[0] - 1 + di,
-                                           1 + dj: padded.shape[1] - 1 + dj]
-    starts = [Normal(means[j], sds[i]) for i, j in zip(*np.nonzero(is_min))]
-    starts.extend(extra_starts)
-    starts.append(Normal(p.mean, p.sd))
-    found, stalled = [], []
-    for start in starts:
-        r = _fit.fit(p, "normal", direction="reverse", init=start)
-        if not r.converged:
-            stalled.append(r)
-            continue
-        if any(abs(r.q.mean - o.q.mean) < 1e-4 * p.sd and abs(math.log(r.q.sd / o.q.sd)) < 1e-4
-               for o in found):
-            continue
-        found.append(r)
-    if not found:
-        # Only when every start stalled (the optimiser's tolerance, not a
-        # missing optimum): report the best point reached, marked unconverged.
-        found = [min(stalled, key=lambda r: r.divergence)]
-    found.sort(key=lambda r: (round(r.divergence, 10), r.q.mean))
-    return found
 
 
 # ------------------------------------------------------------ target editor
@@ -334,13 +284,8 @@ class _TargetEditor:
 
     def target(self):
         """The current P, or None if every weight is 0."""
-        parts = [(w.value, m.value, s.value) for w, m, s in zip(self.weights, self.means, self.sds)
-                 if w.value > 0]
-        if not parts:
-            return None
-        total = sum(w for w, _, _ in parts)
-        return Mixture([w / total for w, _, _ in parts], [Normal(m, s) for _, m, s in parts],
-                       normalize=True)
+        return _apps.target((w.value, m.value, s.value)
+                            for w, m, s in zip(self.weights, self.means, self.sds))
 
 
 _NO_TARGET = ("<b>P has no mass:</b> every weight is 0. Give at least one component a "
@@ -354,7 +299,8 @@ def glance_explorer(*, style=None):
     """A two-mode target with its forward and its reverse Normal fit, side by side.
 
     P = w N(-a, 1) + (1-w) N(a, 1). The forward fit minimises D(P||Q)
-    (moment matching); the reverse fit shows every local minimum of D(Q||P),
+    (moment matching); the reverse fit shows the local minima of D(Q||P) found
+    from a grid of starts,
     the global one solid.
 
     Returns
@@ -392,9 +338,8 @@ def glance_explorer(*, style=None):
 
     def update():
         a, w = sep.value, weight.value
-        p = Mixture([w, 1 - w], [Normal(-a, 1.0), Normal(a, 1.0)])
-        fwd = _fit.fit(p, "normal", direction="forward")
-        opt = reverse_optima_fast(p)
+        st = _apps.glance_state(a, w)
+        p, fwd, opt = st.p, st.forward, st.optima
         best = opt[0]
         y = p.pdf(x)
         p_line.set_ydata(y)
@@ -412,10 +357,11 @@ def glance_explorer(*, style=None):
         if top != state["ylim"]:
             state["ylim"] = top
             ax.set_ylim(0, top)
-        others = (f" It has {len(opt) - 1} other local {'optima' if len(opt) > 2 else 'optimum'}: "
+        others = (f" A grid of starts finds {len(opt) - 1} other local "
+                  f"{'optima' if len(opt) > 2 else 'optimum'}: "
                   + "; ".join(f"{_describe_normal(r.q)}, D(Q‖P) = {fmt(r.divergence)}"
                               for r in opt[1:]) + "." if len(opt) > 1 else
-                  " It is the only local optimum.")
+                  " A grid of starts finds no other local optimum.")
         app.readout.value = (
             f"<p>P = {fmt(w, 2)}·N(−{fmt(a, 2)}, 1) + {fmt(1 - w, 2)}·N({fmt(a, 2)}, 1).<br>"
             f"<b style='color:{PALETTE['forward']}'>Forward fit</b> {_describe_normal(fwd.q)}: "
@@ -424,16 +370,18 @@ def glance_explorer(*, style=None):
             f"D(Q‖P) = {fmt(best.divergence)} nats.{others}</p>"
         )
         canvas.render(
-            f"Target P with modes at −{a:.1f} and {a:.1f} (left weight {w:.2f}), black and "
-            f"shaded. Forward fit {_describe_normal(fwd.q)}, blue dashed. Reverse fit "
-            f"{_describe_normal(best.q)}, vermillion dash-dotted"
-            + (f", with {len(opt) - 1} other local optimum(s) dotted." if len(opt) > 1 else ".")
+            f"Target P with modes at −{a:.1f} and {a:.1f} (left weight {w:.2f}), "
+            f"{describe_role('p')} and shaded. Forward fit {_describe_normal(fwd.q)}, "
+            f"{describe_role('forward')}. Reverse fit {_describe_normal(best.q)}, "
+            f"{describe_role('reverse')}"
+            + (f", with {len(opt) - 1} other local optimum(s) {describe_role('reverse', ':')}."
+               if len(opt) > 1 else ".")
         )
 
     app.watch([sep, weight], update)
     app.guard(update)()
-    return app.box("A two-mode P and its forward and reverse Normal fits",
-                   W.HBox([sep, weight]), canvas)
+    return app.box(explorers.TITLES["glance"],
+                   W.HBox([sep, weight]), canvas, explorers.placeholder("glance"))
 
 
 # ------------------------------------------------------------ discrete KL
@@ -492,17 +440,10 @@ def discrete_explorer(p=(0.4, 0.3, 0.2, 0.1), q=(0.25, 0.25, 0.25, 0.25), *,
     canvas.dynamic(*p_bars.patches, *q_bars.patches, *f_bars.patches, *r_bars.patches, *infs)
     state = {"ylim": None}
 
-    def terms(a, b, scale):
-        out = np.zeros_like(a)
-        with np.errstate(divide="ignore"):
-            for i in range(a.size):
-                if a[i] > 0:
-                    out[i] = np.inf if b[i] == 0 else a[i] * math.log(a[i] / b[i]) / scale
-        return out
-
     def update():
         pv = np.array([s.value for s in p_sl])
         qv = np.array([s.value for s in q_sl])
+        raw_p, raw_q = float(pv.sum()), float(qv.sum())
         problems = [name for name, v in (("P", pv), ("Q", qv)) if not v.sum() > 0]
         if problems:
             app.readout.value = (f"<p><b>{' and '.join(problems)} has no mass:</b> every slider "
@@ -513,16 +454,10 @@ def discrete_explorer(p=(0.4, 0.3, 0.2, 0.1), q=(0.25, 0.25, 0.25, 0.25), *,
                 t.set_text("")
             canvas.render("Bars are empty: a distribution with no mass has no probabilities.")
             return
-        pv, qv = pv / pv.sum(), qv / qv.sum()
-        scale = math.log(2.0) if unit.value == "bits" else 1.0
-        base = 2 if unit.value == "bits" else None
-        h_p = entropy(pv, base=base)
-        h_pq = cross_entropy(pv, qv, base=base)
-        d_pq = kl(pv, qv, base=base)
-        h_q = entropy(qv, base=base)
-        h_qp = cross_entropy(qv, pv, base=base)
-        d_qp = kl(qv, pv, base=base)
-        ft, rt = terms(pv, qv, scale), terms(qv, pv, scale)
+        st = _apps.discrete_state(pv, qv, unit=unit.value)
+        pv, qv = st.p, st.q
+        h_p, h_q, h_pq, h_qp, d_pq, d_qp = st.h_p, st.h_q, st.h_pq, st.h_qp, st.d_pq, st.d_qp
+        ft, rt = st.terms_pq, st.terms_qp
         for bars, vals in ((p_bars, pv), (q_bars, qv)):
             for bar, v in zip(bars, vals):
                 bar.set_height(v)
@@ -559,25 +494,29 @@ def discrete_explorer(p=(0.4, 0.3, 0.2, 0.1), q=(0.25, 0.25, 0.25, 0.25), *,
             f"<td style='padding-left:1em'><b style='color:{PALETTE['reverse']}'>D(Q‖P)</b> = H(Q,P) − H(Q)</td>"
             f"<td style='text-align:right;padding-left:1em'><b>{fmt(d_qp)}</b></td></tr></table>"
             f"<p>All values in {u}.{asym} {' '.join(notes)}</p>"
+            + (f"<p><b>Rescaled:</b> the sliders sum to {fmt(raw_p, 2)} (P) and {fmt(raw_q, 2)} (Q);"
+               " each is divided by its sum, so the bars and numbers use probabilities that"
+               " sum to 1.</p>" if st.rescaled else "")
         )
         canvas.render(
-            "Left: bars of P (dark) and Q (hatched green) over outcomes "
+            f"Left: bars of P ({colour_name('p')}) and Q (hatched {colour_name('q')}) over outcomes "
             + ", ".join(f"{lab}: P {a:.2f}, Q {b:.2f}" for lab, a, b in zip(labels, pv, qv))
-            + f". Right: each outcome's term of D(P‖Q) (blue) and D(Q‖P) (vermillion);"
+            + f". Right: each outcome's term of D(P‖Q) ({colour_name('forward')}) and D(Q‖P)"
+            f" ({colour_name('reverse')});"
             f" D(P‖Q) = {fmt(d_pq)} {u}, D(Q‖P) = {fmt(d_qp)} {u}."
         )
 
     app.watch(p_sl + q_sl + [unit], update)
     app.guard(update)()
     controls = W.VBox([W.HBox([W.VBox(p_sl), W.VBox(q_sl)]), unit])
-    return app.box("Edit P and Q; watch the entropies and both KL divergences", controls, canvas)
+    return app.box(explorers.TITLES["discrete"], controls, canvas,
+                   explorers.placeholder("discrete", p=[float(v) for v in p],
+                                         q=[float(v) for v in q], labels=list(labels)))
 
 
 # ------------------------------------------------------------ forward KL
 
 
-_FAMILIES = [("one Normal", "normal"), ("mixture of 2 Normals", "mixture2"),
-             ("mixture of 3 Normals", "mixture3")]
 
 
 def forward_explorer(*, style=None):
@@ -594,7 +533,7 @@ def forward_explorer(*, style=None):
     style = resolve_style(style, param="style")
     app = _App(style)
     editor = _TargetEditor([(0.5, -2.5, 1.0), (0.5, 2.5, 1.0), (0.0, 0.0, 1.0)])
-    family = W.Dropdown(options=_FAMILIES, value="normal", description="family of Q",
+    family = W.Dropdown(options=list(FAMILIES), value="normal", description="family of Q",
                         style=_SLIDER_STYLE)
     canvas = _Canvas((7.0, 4.6), style)
     x = np.linspace(-11.0, 11.0, 600)
@@ -627,7 +566,7 @@ def forward_explorer(*, style=None):
             return
         for artist in (p_line, p_fill, q_line, i_line, i_fill):
             artist.set_visible(True)
-        res = _fit.fit(p, family.value, direction="forward")
+        res = _apps.forward_state(p, family.value)
         y, yq = p.pdf(x), res.q.pdf(x)
         yi = integrand(p, res.q, x, direction="forward")
         p_line.set_ydata(y)
@@ -648,35 +587,31 @@ def forward_explorer(*, style=None):
                        f" the fitted Q has mean {fmt(res.q.mean)} and sd {fmt(res.q.sd)}.")
         app.readout.value = (
             f"<p>P = {_describe(p)}.<br><b style='color:{PALETTE['forward']}'>Forward fit</b> "
-            f"({dict((v, k) for k, v in _FAMILIES)[family.value]}): Q = {_describe(res.q)}.<br>"
+            f"({dict((v, k) for k, v in FAMILIES)[family.value]}): Q = {_describe(res.q)}.<br>"
             f"D(P‖Q) = <b>{fmt(res.divergence)}</b> nats"
             f" ({fmt(res.divergence / math.log(2))} bits), the shaded area below.{moments}</p>"
         )
         canvas.render(
-            f"Top: target P = {_describe(p)} (black, shaded) and the forward-KL fit Q = "
-            f"{_describe(res.q)} (blue dashed). Bottom: the integrand p log p/q, whose area "
+            f"Top: target P = {_describe(p)} ({describe_role('p')}, shaded) and the forward-KL"
+            f" fit Q = {_describe(res.q)} ({describe_role('forward')}). Bottom: the integrand p log p/q, whose area "
             f"D(P‖Q) = {fmt(res.divergence)} nats."
         )
 
     app.watch(editor.controls + [family], update)
     app.guard(update)()
-    return app.box("Forward KL: fit Q to P by minimising D(P‖Q)",
-                   W.VBox([editor.box, family]), canvas)
+    return app.box(explorers.TITLES["forward"],
+                   W.VBox([editor.box, family]), canvas, explorers.placeholder("forward"))
 
 
 # ------------------------------------------------------------ reverse KL
-
-_MEAN_RANGE = (-7.0, 7.0)
-_SD_RANGE = (0.1, 8.0)
-
 
 def reverse_explorer(*, style=None):
     """Fit a Normal Q to an editable P by reverse KL, D(Q||P), from a chosen start.
 
     Panels: P with the fitted Q and the start; the integrand
     q(x) log(q(x)/p(x)), whose area is D(Q||P); the landscape of D(Q||P)
-    over Q's (mean, sd) with the optimiser's path from the start and every
-    local optimum (diamonds; the global one filled).
+    over Q's (mean, sd) with the optimiser's path from the start and the
+    local optima found from a grid of starts (diamonds; the global one filled).
 
     Returns
     -------
@@ -689,8 +624,7 @@ def reverse_explorer(*, style=None):
     start_sd = _slider(1.5, 0.2, 5.0, 0.05, "start: sd of Q")
     canvas = _Canvas((9.6, 4.6), style)
     x = np.linspace(-11.0, 11.0, 600)
-    means = np.linspace(*_MEAN_RANGE, 41)
-    sds = np.geomspace(*_SD_RANGE, 31)
+    means, sds = _apps.reverse_grid()
     with use_style(style):
         fig = canvas.fig
         grid = fig.add_gridspec(2, 2, width_ratios=[1.25, 1], height_ratios=[3, 2])
@@ -713,8 +647,8 @@ def reverse_explorer(*, style=None):
         ax_i.set_xlabel("x")
         ax_i.set_ylabel("integrand")
         ax_i.legend(loc="upper left", fontsize="small")
-        ax_l.set_xlim(*_MEAN_RANGE)
-        plotting.sd_axis(ax_l, *_SD_RANGE)
+        ax_l.set_xlim(*_apps.REVERSE_MEANS)
+        plotting.sd_axis(ax_l, *_apps.REVERSE_SDS)
         ax_l.set_xlabel("mean of Q")
         ax_l.set_title("D(Q‖P) over Normal Q", fontsize="medium")
         path_line, = ax_l.plot([], [], color="white", linewidth=3.2, solid_capstyle="round")
@@ -749,7 +683,7 @@ def reverse_explorer(*, style=None):
         for artist in dists:
             artist.set_visible(True)
         if p != state["p"]:
-            surface = reverse_surface(p, means, sds)
+            surface = _apps.reverse_surface(p, means, sds)
             with use_style(style):
                 cs = ax_l.contourf(means, sds, plotting._landscape_values(surface),
                                    levels=plotting._landscape_levels(14), cmap="viridis",
@@ -758,11 +692,9 @@ def reverse_explorer(*, style=None):
             state["p"], state["surface"] = p, surface
             state["optima"] = None
         start = Normal(start_mean.value, start_sd.value)
-        res = _fit.fit(p, "normal", direction="reverse", init=start)
-        if state["optima"] is None:
-            state["optima"] = reverse_optima_fast(p, means=means, sds=sds, surface=state["surface"],
-                                                  extra_starts=[res.q] if res.converged else [])
-        optima = state["optima"]
+        st = _apps.reverse_state(p, start, optima=state["optima"], surface=state["surface"])
+        state["optima"] = st.optima
+        res, optima, rank = st.fit, st.optima, st.rank
         y, ys, yq = p.pdf(x), start.pdf(x), res.q.pdf(x)
         yi = integrand(p, res.q, x, direction="reverse")
         p_line.set_ydata(y)
@@ -785,9 +717,6 @@ def reverse_explorer(*, style=None):
             state["ylim"], state["ilim"] = top, ilim
             ax_d.set_ylim(0, top)
             ax_i.set_ylim(*ilim)
-        rank = next((k for k, r in enumerate(optima)
-                     if abs(r.q.mean - res.q.mean) < 1e-3 * p.sd
-                     and abs(math.log(r.q.sd / res.q.sd)) < 1e-3), None)
         if not res.converged:
             verdict = " The optimizer stopped before reaching a minimum."
         elif rank == 0:
@@ -802,11 +731,12 @@ def reverse_explorer(*, style=None):
             f"<p>P = {_describe(p)}.<br>Start {_describe_normal(start)} → "
             f"<b style='color:{PALETTE['reverse']}'>reverse fit</b> Q = {_describe_normal(res.q)} "
             f"after {len(res.path) - 1} steps: D(Q‖P) = <b>{fmt(res.divergence)}</b> nats.{verdict}"
-            f"<br>Every local optimum ({len(optima)}): {listing}.</p>"
+            f"<br>Local optima found from a grid of starts ({len(optima)}): {listing}.</p>"
         )
         canvas.render(
-            f"Left: target P = {_describe(p)} (black), the start {_describe_normal(start)} "
-            f"(dotted) and the reverse-KL fit {_describe_normal(res.q)} (vermillion); below, the "
+            f"Left: target P = {_describe(p)} ({describe_role('p')}), the start "
+            f"{_describe_normal(start)} ({describe_role('reverse', ':')}) and the reverse-KL fit "
+            f"{_describe_normal(res.q)} ({describe_role('reverse')}); below, the "
             f"integrand q log q/p with area {fmt(res.divergence)} nats. Right: contour map of "
             f"D(Q‖P) over Q's mean and sd with the optimizer's path from the start and "
             f"{len(optima)} local optima marked."
@@ -815,8 +745,8 @@ def reverse_explorer(*, style=None):
     app.watch(editor.controls + [start_mean, start_sd], update)
     app.guard(update)()
     controls = W.VBox([editor.box, W.HBox([start_mean, start_sd])])
-    return app.box("Reverse KL: fit Q to P by minimising D(Q‖P) from a starting point",
-                   controls, canvas)
+    return app.box(explorers.TITLES["reverse"],
+                   controls, canvas, explorers.placeholder("reverse"))
 
 
 # ------------------------------------------------------- the phase picture
@@ -865,13 +795,13 @@ def phase_explorer(phase=None, *, style=None):
 
     def update():
         a = sep.value
-        p = symmetric_target(a)
-        opt = plotting.symmetric_optima(a)
+        st = _apps.phase_state(a)
+        p, opt = st.p, st.optima
         y = p.pdf(x)
         p_line.set_ydata(y)
         p_fill.set_data(x, 0, y)
-        centred = [r for r in opt if abs(r.q.mean) <= 1e-3]
-        side = [r for r in opt if abs(r.q.mean) > 1e-3]
+        centred = [r for r in opt if _apps.is_centred(r.q)]
+        side = [r for r in opt if not _apps.is_centred(r.q)]
         c_line.set_visible(bool(centred))
         if centred:
             c_line.set_ydata(centred[0].q.pdf(x))
@@ -894,13 +824,14 @@ def phase_explorer(phase=None, *, style=None):
                              f"{listing} (best first).</p>")
         canvas.render(
             f"Left: P with modes at ±{a:.2f} and its {len(opt)} reverse-KL optima: "
-            + ("a centred Normal (vermillion)" if centred else "")
+            + (f"a centred Normal ({colour_name('reverse')})" if centred else "")
             + (" and " if centred and side else "")
-            + ("one Normal on each mode (orange dash-dotted)" if side else "")
+            + (f"one Normal on each mode ({describe_role('accent', '-.')})" if side else "")
             + ". Right: the phase picture of optimum means against a, with a cursor at "
             f"a = {a:.2f}."
         )
 
     app.watch([sep], update)
     app.guard(update)()
-    return app.box("Reverse KL on two equal modes: where do the optima sit?", sep, canvas)
+    return app.box(explorers.TITLES["phase"], sep, canvas,
+                   explorers.placeholder("phase"))

@@ -105,7 +105,7 @@ def test_callback_errors_are_shown_inside_the_widget(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(widgets._fit, "fit", broken)
+    monkeypatch.setattr(widgets._apps, "glance_state", broken)
     controls(box)[0].value = 1.0
     html = " ".join(w.value for w in walk(box) if isinstance(w, W.HTML))
     assert "This update failed" in html and "simulated failure" in html
@@ -186,31 +186,22 @@ def test_fmt():
         widgets.fmt(float("nan"))
 
 
-TARGETS = [
-    kb.Mixture([0.5, 0.5], [kb.Normal(-3, 1), kb.Normal(3, 1)]),
-    kb.Mixture([0.7, 0.3], [kb.Normal(-3, 1.5), kb.Normal(3, 0.3)]),
-    kb.Mixture([0.3, 0.4, 0.3], [kb.Normal(-4, 0.5), kb.Normal(0, 1), kb.Normal(4, 2)]),
-]
+def test_each_app_carries_its_kernel_free_explorer():
+    """One output, two renderings: the widget view for a kernel, text/html for the website."""
+    for name, make in APPS.items():
+        bundle = make()._repr_mimebundle_()
+        assert "application/vnd.jupyter.widget-view+json" in bundle, name
+        assert 'class="klbook-explorer"' in bundle["text/html"], name
+        app = re.search(r'data-app="(\w+)"', bundle["text/html"]).group(1)
+        assert name.startswith(app), (name, app)
 
 
-@pytest.mark.parametrize("p", TARGETS, ids=["equal", "wide-narrow", "three"])
-def test_fast_reverse_surface_matches_core(p):
-    means = np.linspace(-6, 6, 13)
-    sds = np.geomspace(0.2, 6, 9)
-    fast = widgets.reverse_surface(p, means, sds)
-    exact = kb.kl_surface(p, means, sds, direction="reverse")
-    assert np.max(np.abs(fast - exact)) < 1e-3
-
-
-@pytest.mark.parametrize("p", TARGETS[:2], ids=["equal", "wide-narrow"])
-def test_fast_optima_match_core(p):
-    fast = widgets.reverse_optima_fast(p)
-    exact = kb.reverse_optima(p)
-    assert len(fast) == len(exact)
-    for f, e in zip(fast, exact):
-        assert f.q.mean == pytest.approx(e.q.mean, abs=1e-4)
-        assert f.q.sd == pytest.approx(e.q.sd, rel=1e-4)
-        assert f.divergence == pytest.approx(e.divergence, abs=1e-8)
+def test_discrete_app_says_it_rescales():
+    box = widgets.discrete_explorer(p=(1, 0.5), q=(0.5, 0.5), labels=("a", "b"))
+    text = " ".join(w.value for w in walk(box) if isinstance(w, W.HTML))
+    assert "Rescaled" in text and "sum to 1.50 (P) and 1.00 (Q)" in text
+    box = widgets.discrete_explorer(p=(0.75, 0.25), q=(0.5, 0.5), labels=("a", "b"))
+    assert "Rescaled" not in " ".join(w.value for w in walk(box) if isinstance(w, W.HTML))
 
 
 def test_import_klbook_does_not_import_ipywidgets():

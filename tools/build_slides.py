@@ -18,7 +18,11 @@ them from ``node_modules`` (``npm ci`` from ``package-lock.json``):
   manager;
 * ``slides/_lib/mathjax/``: MathJax 3 (``tex-svg-full.js``, self-contained);
 * ``slides/_lib/html-manager/``: ``@jupyter-widgets/html-manager``'s
-  ``embed-amd.js`` and its font files, which render the saved widget state.
+  ``embed-amd.js`` and its font files, for any widget without an explorer;
+* ``slides/_lib/klbook-explorers.js`` and ``.css`` with ``explorers/``: the
+  kernel-free explorers (``klbook.explorers.write_assets``). Each live app's
+  output carries its widget view and its explorer (``text/html``); a deck
+  keeps the explorer, so every control on a slide responds with no kernel.
 
 The template (``tools/slides_template/klbook_reveal``) drops the stock
 template's CDN-only extras (jQuery, Mermaid) and moves it to MathJax 3.
@@ -78,6 +82,9 @@ ASSETS = [
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")
 
 REMOVE_CELL_TAGS = {"remove-cell"}
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+EXPLORER_MARK = 'class="klbook-explorer"'
+EXPLORER_CACHE = ROOT / "_build" / ".klbook_explorer_cache"
 REMOVE_INPUT_TAGS = {"remove-input", "hide-input"}
 REMOVE_OUTPUT_TAGS = {"remove-output"}
 # Outputs that make a cell a figure/animation/widget cell (its code is hidden on slides).
@@ -269,11 +276,21 @@ def prepare(nb, docs: dict[str, str]):
                 if alt and "image/png" in out.get("data", {}):
                     out.setdefault("metadata", {})["alt"] = alt
             # Glue outputs are data for the prose above, not slide content.
-            cell.outputs = [o for o in cell.get("outputs", [])
+            cell.outputs = [prefer_explorer(o) for o in cell.get("outputs", [])
                             if "scrapbook" not in o.get("metadata", {})]
         cells.append(cell)
     nb.cells = cells
+    if not any(WIDGET_VIEW_MIME in o.get("data", {}) for c in cells for o in c.get("outputs", [])):
+        nb.metadata.pop("widgets", None)
     return nb
+
+
+def prefer_explorer(out):
+    """An app's output keeps its kernel-free explorer and drops its widget view."""
+    data = out.get("data", {})
+    if WIDGET_VIEW_MIME in data and EXPLORER_MARK in data.get("text/html", ""):
+        del data[WIDGET_VIEW_MIME]
+    return out
 
 
 # ------------------------------------------------------------------ chapters and titles
@@ -391,6 +408,9 @@ def build(root: Path, site: Path, node_modules: Path) -> list[Path]:
         shutil.rmtree(slides)
     slides.mkdir(parents=True)
     copy_assets(node_modules, slides)
+    from klbook.explorers import write_assets
+
+    write_assets(slides / LIB, cache=EXPLORER_CACHE)
     docs = doc_titles(root)
     export = exporter()
     decks = []
@@ -399,7 +419,7 @@ def build(root: Path, site: Path, node_modules: Path) -> list[Path]:
         title = docs.get(path.stem, path.stem)
         resources = {
             "metadata": {"name": title},
-            "klbook": {"html_manager": f"{LIB}/html-manager"},
+            "klbook": {"html_manager": f"{LIB}/html-manager", "lib": LIB},
         }
         body, _ = export.from_notebook_node(nb, resources=resources)
         deck = slides / f"{path.stem}.html"

@@ -8,11 +8,9 @@ defect it is for, on a deliberately broken page.
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import urldefrag, urlsplit
 
-SLIDER_MODELS = re.compile(r"(Float|Int|FloatLog|Selection)(Range)?SliderModel$")
 FILENAME_ALT = re.compile(r"(^|/)[^/\s]+\.(png|jpe?g|svg|gif|webp)$", re.I)
 
 
@@ -82,6 +80,7 @@ def math_problems(view) -> list[str]:
     """No raw TeX left in the text; every formula became MathJax output, without errors."""
     math = view.page.evaluate(MATH_JS)
     problems = [f"raw TeX left in the text: {t!r}" for t in math["raw"]]
+    problems += [p for p in tex_word_problems(view) if p not in problems]
     problems += [f"formula not typeset: {t!r}" for t in math["untypeset"]]
     problems += [f"MathJax error: {t!r}" for t in math["errors"]]
     if math["containers"] < math["mathElements"]:
@@ -125,74 +124,6 @@ def image_problems(view) -> list[str]:
                     f"{where} has no descriptive alt text (alt={img['alt']!r}); give the cell "
                     "metadata mystnb.image.alt (or mystnb.figure) a sentence saying what it shows"
                 )
-    return problems
-
-
-def widget_expectations(html: str) -> dict:
-    """What a page's saved widget state promises to show: views, sliders, figures.
-
-    Only models reachable from a displayed view count.
-    """
-    match = re.search(
-        r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', html, re.S
-    )
-    state = json.loads(match.group(1))["state"] if match else {}
-    views = re.findall(
-        r'<script type="application/vnd\.jupyter\.widget-view\+json">(.*?)</script>', html, re.S
-    )
-    roots = [json.loads(v)["model_id"] for v in views]
-    reachable, todo = set(), list(roots)
-    while todo:
-        model_id = todo.pop()
-        if model_id in reachable or model_id not in state:
-            continue
-        reachable.add(model_id)
-        todo.extend(re.findall(r"IPY_MODEL_([0-9a-f]+)", json.dumps(state[model_id]["state"])))
-    sliders = sum(1 for m in reachable if SLIDER_MODELS.search(state[m]["model_name"]))
-    # Default figures: PNG outputs of Output widgets, <img> tags in HTML widgets.
-    figures = 0
-    for m in reachable:
-        name, model_state = state[m]["model_name"], state[m]["state"]
-        if name == "OutputModel":
-            outputs = model_state.get("outputs", [])
-            figures += sum(1 for o in outputs if "image/png" in o.get("data", {}))
-        elif name in ("HTMLModel", "HTMLMathModel"):
-            figures += len(re.findall(r"<img\b", model_state.get("value", "")))
-    return {
-        "views": len(roots),
-        "missing_models": sorted(set(roots) - set(state)),
-        "sliders": sliders,
-        "figures": figures,
-    }
-
-
-WIDGETS_JS = """() => ({
-    rendered: Array.from(document.querySelectorAll('.widget-subarea')).filter(a => a.firstElementChild).length,
-    errors: Array.from(document.querySelectorAll('.jupyter-widgets .widget-error, .jupyter-widgets-error-widget'))
-        .map(e => e.textContent.slice(0, 120)),
-    sliders: Array.from(document.querySelectorAll('.jupyter-widgets.widget-slider, .jupyter-widgets .widget-slider'))
-        .filter(e => e.getBoundingClientRect().width > 0).length,
-    figures: Array.from(document.querySelectorAll('.jupyter-widgets img'))
-        .filter(i => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width > 0).length,
-})"""
-
-
-def widget_problems(view) -> list[str]:
-    """Every widget view renders from the saved state: its sliders and default figures appear."""
-    expected = widget_expectations(view.html)
-    if expected["views"] == 0:
-        return ["saved widget state but no widget view on the page"]
-    problems = []
-    if expected["missing_models"]:
-        problems.append(f"views refer to models missing from the saved state: {expected['missing_models']}")
-    shown = view.page.evaluate(WIDGETS_JS)
-    problems += [f"widget error: {e}" for e in shown["errors"]]
-    if shown["rendered"] < expected["views"]:
-        problems.append(f"{shown['rendered']} of {expected['views']} widget views rendered")
-    if shown["sliders"] < expected["sliders"]:
-        problems.append(f"{expected['sliders']} sliders in the saved state, {shown['sliders']} visible")
-    if shown["figures"] < expected["figures"]:
-        problems.append(f"{expected['figures']} default figures in the saved state, {shown['figures']} visible")
     return problems
 
 
@@ -285,7 +216,7 @@ IMAGE_FIT_JS = """(width) => {
     const column = article.getBoundingClientRect(), style = getComputedStyle(article);
     const left = Math.max(0, column.left + parseFloat(style.paddingLeft));
     const right = Math.min(width, column.right - parseFloat(style.paddingRight));
-    for (const el of article.querySelectorAll('img, .animation')) {
+    for (const el of article.querySelectorAll('img, .animation, .klbook-explorer svg')) {
         const box = el.getBoundingClientRect();
         if (box.width === 0 || box.height === 0) continue;  // not shown (a folded solution)
         // 4 px of slack: ipywidgets' own 2 px margins around a full-width figure.
@@ -306,3 +237,108 @@ def image_fit_problems(view, width: int) -> list[str]:
     sideways does not widen the page, but a reader still sees only part of it.
     """
     return [f"cut off at {width} px: {item}" for item in view.page.evaluate(IMAGE_FIT_JS, width)]
+
+
+# Every control a reader can operate in the book's content (theme chrome and
+# the copy buttons of code cells aside), and what it must change.
+CONTROLS_JS = r"""() => {
+    const root = document.querySelector('article.bd-article') || document.querySelector('.reveal .slides');
+    if (!root) return [];
+    const selector = 'input, select, textarea, button, summary, [role=slider], [role=button], [role=radio], ' +
+                     '[role=checkbox], [role=switch], [role=tab], [role=combobox], [onclick]';
+    const chrome = '.copybtn, .headerlink, .toggle-button, .tag_hide-input summary, .cell_input summary';
+    return Array.from(root.querySelectorAll(selector)).filter(el => !el.closest(chrome)).map((el, i) => {
+        el.dataset.klbookControl = String(i);
+        const label = el.labels && el.labels.length ? el.labels[0].textContent.trim()
+            : (el.getAttribute('aria-label') || el.textContent || el.name || '').trim();
+        return {index: i, tag: el.tagName.toLowerCase(), type: (el.getAttribute('type') || '').toLowerCase(),
+                role: el.getAttribute('role') || '', label: label.slice(0, 60),
+                visible: el.getBoundingClientRect().width > 0 && !el.closest('details:not([open])')};
+    });
+}"""
+
+# What a control's figure and numbers look like now: the drawing (SVG
+# geometry, image sources) and the text of its explorer, quiz or player,
+# leaving out the control's own label and value readout.
+SNAPSHOT_JS = r"""(index) => {
+    const control = document.querySelector(`[data-klbook-control="${index}"]`);
+    const scope = control.closest('.klbook-explorer, .animation, .cell_output, details, .admonition, section')
+        || document.body;
+    const parts = [];
+    for (const el of scope.querySelectorAll('path, rect, circle, line, polyline, image, img')) {
+        parts.push(['d', 'x', 'y', 'width', 'height', 'cx', 'cy', 'x1', 'x2', 'href', 'src']
+            .map(a => el.getAttribute(a)).join(','));
+    }
+    const clone = scope.cloneNode(true);
+    clone.querySelectorAll('.kx-control, label, output').forEach(e => e.remove());
+    parts.push(clone.textContent.replace(/\s+/g, ' '));
+    parts.push(String(Array.from(scope.querySelectorAll('details')).map(d => d.open)));
+    if (scope.tagName === 'DETAILS') parts.push(String(scope.open));
+    return parts.join('|');
+}"""
+
+
+def operate(page, control) -> None:
+    """Move one control the way a reader would: keys for ranges, a pick for selects, a click otherwise."""
+    locator = page.locator(f'[data-klbook-control="{control["index"]}"]')
+    locator.scroll_into_view_if_needed()
+    if control["tag"] == "input" and control["type"] == "range" or control["role"] == "slider":
+        at_end = locator.evaluate("el => el.value !== undefined && Number(el.value) >= Number(el.max)")
+        locator.focus()
+        page.keyboard.press("Home" if at_end else "End")
+    elif control["tag"] == "select":
+        count = locator.evaluate("el => el.options.length")
+        current = locator.evaluate("el => el.selectedIndex")
+        locator.select_option(index=(current + 1) % max(count, 1))
+    else:
+        locator.click()
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def control_problems(view) -> list[str]:
+    """Operating each control in the content changes its figure or its numbers.
+
+    A control that changes nothing a reader can see (a slider of a widget
+    without a kernel, a quiz button without a script) is a dead control.
+    """
+    page = view.page
+    problems = []
+    views = page.evaluate("""() => document.querySelectorAll(
+        'script[type="application/vnd.jupyter.widget-view+json"], .jupyter-widgets').length""")
+    if views:
+        problems.append(f"{views} ipywidgets views or scripts on a page with no kernel: their controls are dead")
+    for control in page.evaluate(CONTROLS_JS):
+        name = f"{control['tag']}{'[' + control['type'] + ']' if control['type'] else ''} {control['label']!r}"
+        if not control["visible"]:
+            continue  # inside a folded solution: checked when unfolded (its summary is a control too)
+        before = page.evaluate(SNAPSHOT_JS, control["index"])
+        try:
+            operate(page, control)
+        except Exception as err:  # playwright errors: not operable is a problem, not a crash
+            problems.append(f"{name}: could not be operated ({str(err).splitlines()[0]})")
+            continue
+        if page.evaluate(SNAPSHOT_JS, control["index"]) == before:
+            problems.append(f"dead control: {name} changed neither its figure nor its numbers")
+    return problems
+
+
+RAW_TEX_WORDS = re.compile(
+    r"\\(frac|log|int|sum|mathbb|mathcal|mathrm|left|right|cdot|infty|operatorname|begin|end|Vert|"
+    r"lVert|rVert|sqrt|mu|sigma|alpha|quad|partial|nabla|approx|le|ge|propto)\b|[_^]\{")
+
+
+def tex_word_problems(view) -> list[str]:
+    """TeX commands (``\\frac``, ``x_{i}``...) left in the page's text outside math and code."""
+    texts = view.page.evaluate(r"""() => {
+        const out = [];
+        const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .cell_input, .math, .klbook-explorer';
+        const root = document.querySelector('article.bd-article') || document.body;
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const parent = node.parentElement;
+            if (!parent || parent.closest(skip)) continue;
+            out.push(node.textContent);
+        }
+        return out;
+    }""")
+    return [f"raw TeX left in the text: {t.strip()[:80]!r}" for t in texts if RAW_TEX_WORDS.search(t)]

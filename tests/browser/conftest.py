@@ -3,8 +3,9 @@
 The site (``_build/html``, or ``$KLBOOK_SITE_DIR``) is served on 127.0.0.1 by
 a thread of the test process. Debian's Chromium (``/usr/bin/chromium``,
 installed by ``tools/ensure-system-tools.sh``) is driven headless by
-Playwright; nothing downloads a browser. CDN requests are answered from
-``node_modules`` (see ``cdn.py``). Pages are discovered from the built site,
+Playwright; nothing downloads a browser. Every request that would leave
+127.0.0.1 is refused and reported: the site serves everything it needs
+itself (MathJax, the explorers). Pages are discovered from the built site,
 so new chapters are covered without touching the tests.
 
 Each page is opened once per viewport (desktop 1280 px, phone 390 px) and kept
@@ -26,12 +27,10 @@ from pathlib import Path
 
 import pytest
 
-from .cdn import CdnError, LocalCdn, relax_integrity
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_DIR = Path(os.environ.get("KLBOOK_SITE_DIR", ROOT / "_build" / "html")).resolve()
 SCREENSHOT_DIR = SITE_DIR.parent / "screenshots"
-NODE_MODULES = Path(os.environ.get("KLBOOK_NODE_MODULES", ROOT / "node_modules")).resolve()
 CHROMIUM = os.environ.get("KLBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -79,13 +78,11 @@ def pages_with(pattern: str, site_dir: Path = SITE_DIR) -> list[str]:
 def pytest_generate_tests(metafunc):
     """Parametrize by the pages found in the built site.
 
-    ``page`` - every page, slide decks included; ``widget_page`` - book pages
-    with saved widget state; ``animation_page`` - book pages with a matplotlib
-    animation player.
+    ``page`` - every page, slide decks included; ``animation_page`` - book
+    pages with a matplotlib animation player.
     """
     selectors = {
         "page": None,
-        "widget_page": re.escape(WIDGET_STATE_MIME),
         "animation_page": r'<div class="animation">',
     }
     for name, pattern in selectors.items():
@@ -130,8 +127,7 @@ class PageView:
     url: str
     site_dir: Path
     base_url: str
-    problems: list[str] = field(default_factory=list)  # console errors, failed requests
-    notes: list[str] = field(default_factory=list)  # e.g. relaxed SRI attributes
+    problems: list[str] = field(default_factory=list)  # console errors, failed or refused requests
     screenshot: Path | None = None
 
     @property
@@ -140,11 +136,11 @@ class PageView:
 
 
 class SiteBrowser:
-    """Opens the pages of one served site, per viewport, with the CDN routing installed."""
+    """Opens the pages of one served site, per viewport; nothing may leave the machine."""
 
-    def __init__(self, browser, base_url: str, site_dir: Path, cdn: LocalCdn, screenshot_dir: Path,
+    def __init__(self, browser, base_url: str, site_dir: Path, screenshot_dir: Path,
                  settle_timeout_ms: int = LOAD_TIMEOUT_MS):
-        self.base_url, self.site_dir, self.cdn = base_url, site_dir, cdn
+        self.base_url, self.site_dir = base_url, site_dir
         self.screenshot_dir = screenshot_dir
         self.settle_timeout_ms = settle_timeout_ms
         self.contexts = {}
@@ -161,28 +157,7 @@ class SiteBrowser:
         return self.contexts[viewport]
 
     def _route(self, view: PageView):
-        base = self.base_url
-
-        def external(route):
-            try:
-                self.cdn.fulfill(route)
-            except CdnError as err:
-                view.problems.append(f"external request refused: {err}")
-                route.abort("blockedbyclient")
-
-        def document(route):
-            # Pages of the site: served as built, except the SRI relaxation of
-            # scripts that come from the local copies (see cdn.relax_integrity).
-            response = route.fetch()
-            if "text/html" not in response.headers.get("content-type", ""):
-                route.fulfill(response=response)
-                return
-            html, notes = relax_integrity(response.text(), self.cdn)
-            view.notes.extend(notes)
-            route.fulfill(response=response, body=html)
-
-        view.page.route(lambda url: not url.startswith(base), external)
-        view.page.route(lambda url: url.startswith(base) and _is_html_url(url), document)
+        refuse_external(view.page, self.base_url, view.problems)
 
     def open(self, rel: str, viewport: str) -> PageView:
         """The page ``rel`` loaded and settled at ``viewport`` (opened once, then reused)."""
@@ -221,6 +196,18 @@ class SiteBrowser:
         for context in self.contexts.values():
             context.close()
         self.contexts.clear()
+
+
+def refuse_external(page, base_url: str, problems: list[str]) -> None:
+    """Abort every request of `page` outside `base_url` (127.0.0.1), recording it in `problems`.
+
+    data: and blob: URLs never reach the router; about:blank is local too.
+    """
+    def external(route):
+        problems.append(f"request left the machine (refused): {route.request.url}")
+        route.abort("blockedbyclient")
+
+    page.route(lambda url: not url.startswith(base_url), external)
 
 
 def _is_html_url(url: str) -> bool:
@@ -266,13 +253,6 @@ def wait_until_settled(page, has_widgets: bool, timeout_ms: int = LOAD_TIMEOUT_M
 
 
 @pytest.fixture(scope="session")
-def local_cdn():
-    if not (NODE_MODULES / ".package-lock.json").is_file():
-        pytest.fail(f"{NODE_MODULES} is missing: run `make node-modules` (npm ci) first")
-    return LocalCdn(NODE_MODULES)
-
-
-@pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run tools/ensure-system-tools.sh (make test does)")
@@ -287,14 +267,14 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def site_browser(browser, local_cdn):
+def site_browser(browser):
     """The built book, served and opened in Chromium (screenshots renewed each session)."""
     if not SITE_DIR.is_dir():
         pytest.fail(f"{SITE_DIR} does not exist: run `make book` first")
     if SCREENSHOT_DIR.exists():
         shutil.rmtree(SCREENSHOT_DIR)
     with serve(SITE_DIR) as base_url:
-        opener = SiteBrowser(browser, base_url, SITE_DIR, local_cdn, SCREENSHOT_DIR)
+        opener = SiteBrowser(browser, base_url, SITE_DIR, SCREENSHOT_DIR)
         try:
             yield opener
         finally:

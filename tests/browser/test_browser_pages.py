@@ -52,10 +52,10 @@ def test_figures_are_visible_and_described(site_browser, page):
     assert problems == [], _report(view, problems)
 
 
-def test_saved_widget_state_renders(site_browser, widget_page):
-    """Sliders and the default figures appear from the saved state, without a kernel."""
-    view = _open(site_browser, widget_page)
-    problems = checks.widget_problems(view)
+def test_every_control_responds(site_browser, page):
+    """Every control in the content changes its figure or numbers, with no kernel and no network."""
+    view = _open(site_browser, page)
+    problems = checks.control_problems(view) + checks.console_problems(view)
     assert problems == [], _report(view, problems)
 
 

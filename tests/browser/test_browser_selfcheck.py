@@ -20,6 +20,11 @@ BROKEN_PAGE = f"""<!DOCTYPE html>
 <script src="https://cdn.example.invalid/lib.js"></script>
 </head><body><article class="bd-article">
 <p>Raw display math $$x^2$$ left in the text.</p>
+<ul><li>\\frac{{1}}{{2}} \\log q(x) left as a list item</li></ul>
+<div class="klbook-explorer"><label for="dead">dead slider</label><input id="dead" type="range" min="0" max="4" value="1">
+<svg viewBox="0 0 10 10"><path d="M0 0L5 5"></path></svg><p>D = 0.123</p></div>
+<div class="klbook-explorer"><label for="live">live slider</label><input id="live" type="range" min="0" max="4" value="1"
+ oninput="this.parentNode.querySelector('p').textContent = 'D = ' + this.value"><p>D = 1</p></div>
 <p><span class="math">\\(y\\)</span></p>
 <a href="missing.html">a page that is not there</a> <a href="#nowhere">an anchor that is not there</a>
 <img src="../_images/missing.png" alt="A figure whose file is missing.">
@@ -37,12 +42,12 @@ BROKEN_PAGE = f"""<!DOCTYPE html>
 
 
 @pytest.fixture(scope="module")
-def broken_views(browser, local_cdn, tmp_path_factory):
+def broken_views(browser, tmp_path_factory):
     site = tmp_path_factory.mktemp("broken-site")
     (site / "chapters").mkdir()
     (site / "chapters" / "bad.html").write_text(BROKEN_PAGE)
     with serve(site) as base_url:
-        opener = SiteBrowser(browser, base_url, site, local_cdn, site / "shots", settle_timeout_ms=1500)
+        opener = SiteBrowser(browser, base_url, site, site / "shots", settle_timeout_ms=1500)
         try:
             yield {v: opener.open("chapters/bad.html", v) for v in ("desktop", "phone")}
         finally:
@@ -56,7 +61,7 @@ def joined(problems):
 def test_console_check_catches_errors_and_external_requests(broken_views):
     found = joined(checks.console_problems(broken_views["desktop"]))
     assert "uncaught exception: Cannot read properties of undefined (reading 'call')" in found
-    assert "external request refused: https://cdn.example.invalid/lib.js" in found
+    assert "request left the machine (refused): https://cdn.example.invalid/lib.js" in found
     assert "404" in found and "missing.png" in found
 
 
@@ -70,6 +75,7 @@ def test_link_check_catches_missing_pages_and_anchors(broken_views):
 def test_math_check_catches_raw_and_untypeset_tex(broken_views):
     found = joined(checks.math_problems(broken_views["desktop"]))
     assert "raw TeX left in the text" in found and "$$x^2$$" in found
+    assert "frac{1}{2}" in found and "log q(x) left as a list item" in found
     assert "formula not typeset" in found
 
 
@@ -79,10 +85,11 @@ def test_image_check_catches_unloaded_images_and_filename_alts(broken_views):
     assert "no descriptive alt text (alt='../_images/plot.png')" in found
 
 
-def test_widget_check_catches_unrendered_state(broken_views):
-    found = joined(checks.widget_problems(broken_views["desktop"]))
-    assert "0 of 1 widget views rendered" in found
-    assert "1 sliders in the saved state, 0 visible" in found
+def test_control_check_catches_a_dead_control(broken_views):
+    found = joined(checks.control_problems(broken_views["desktop"]))
+    assert "dead control: input[range] 'dead slider'" in found
+    assert "'live slider'" not in found
+    assert "ipywidgets views or scripts on a page with no kernel" in found
 
 
 def test_scrub_check_catches_a_frozen_player(broken_views):

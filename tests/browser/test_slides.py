@@ -3,21 +3,20 @@
 Each chapter of ``_toc.yml`` has a deck in ``_build/html/slides/``. A deck is
 opened from the site server with every request outside the site refused (not
 routed to local copies, unlike the book's pages): a deck must work offline.
-It must initialise reveal.js, log no error, typeset its math, render its saved
-widget state, carry the notebook's speaker notes, fit every slide on the
+It must initialise reveal.js, log no error, typeset its math, show each app
+as a kernel-free explorer whose every control responds, carry the notebook's speaker notes, fit every slide on the
 screen, and advance when the presenter presses the right arrow key.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import json
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from .conftest import LOAD_TIMEOUT_MS, ROOT, SITE_DIR, WIDGET_STATE_MIME, serve
+from .conftest import LOAD_TIMEOUT_MS, ROOT, SITE_DIR, serve
 
 pytestmark = pytest.mark.browser
 
@@ -108,23 +107,58 @@ def test_deck_math_is_typeset(open_deck, name):
     assert found["containers"] > 0 or not source_has_math, found
 
 
+def explorer_outputs(notebook: Path) -> int:
+    nb = nbformat.read(notebook, as_version=4)
+    return sum(build_slides.EXPLORER_MARK in o.get("data", {}).get("text/html", "")
+               for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+
+
 @pytest.mark.parametrize("name", sorted(CHAPTERS))
-def test_deck_renders_saved_widget_state(open_deck, name):
-    nb = nbformat.read(CHAPTERS[name], as_version=4)
-    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE_MIME, {}).get("state", {})
-    views = sum(
-        1 for c in nb.cells if c.cell_type == "code"
-        for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
-    )
-    if not views:
-        pytest.skip(f"{name} displays no widget")
-    assert state, f"{name}: widget views but no saved widget state in the notebook"
-    page, _ = open_deck(name)
-    page.wait_for_function(
-        "(n) => document.querySelectorAll('.widget-subarea > .jupyter-widgets, "
-        ".jupyter-widgets.widget-container').length >= n", arg=views)
-    sliders = page.evaluate("document.querySelectorAll('.widget-slider, .slider').length")
-    assert sliders > 0 or not any("Slider" in json.dumps(m.get("model_name", "")) for m in state.values())
+def test_deck_explorers_respond_on_their_slides(open_deck, name):
+    """Each app is on its slide as a kernel-free explorer: drawn, on screen, and
+    every one of its controls changes the figure or the numbers."""
+    expected = explorer_outputs(CHAPTERS[name])
+    if not expected:
+        pytest.skip(f"{name} shows no app")
+    page, problems = open_deck(name)
+    count = page.evaluate("document.querySelectorAll('.klbook-explorer').length")
+    assert count == expected, f"{name}: {count} explorers in the deck for {expected} app outputs"
+    assert page.evaluate("document.querySelectorAll('.jupyter-widgets').length") == 0
+    dead = []
+    for k in range(count):
+        page.evaluate("""(k) => {
+            Reveal.configure({transition: 'none'});
+            const root = document.querySelectorAll('.klbook-explorer')[k];
+            const slide = root.closest('section');
+            const at = Reveal.getIndices(slide);
+            Reveal.slide(at.h, at.v);
+        }""", k)
+        page.wait_for_function("(k) => document.querySelectorAll('.klbook-explorer')[k].dataset.ready === 'yes'",
+                               arg=k)
+        page.wait_for_timeout(100)
+        box = page.evaluate("""(k) => {
+            const b = document.querySelectorAll('.klbook-explorer')[k].querySelector('svg').getBoundingClientRect();
+            return [b.top, b.bottom, window.innerHeight];
+        }""", k)
+        if box[0] < 0 or box[1] > box[2] + 2:
+            dead.append(f"explorer {k}: figure spans {box[0]:.0f}..{box[1]:.0f}px of {box[2]}px")
+        controls = page.locator(".klbook-explorer").nth(k).locator("input, select")
+        for c in range(controls.count()):
+            control = controls.nth(c)
+            before = page.locator(".klbook-explorer").nth(k).evaluate(SNAPSHOT)
+            if control.evaluate("el => el.tagName") == "SELECT":
+                control.select_option(index=(control.evaluate("el => el.selectedIndex") + 1)
+                                      % control.evaluate("el => el.options.length"))
+            else:
+                control.focus()
+                page.keyboard.press("End" if control.evaluate("el => +el.value < +el.max") else "Home")
+            if page.locator(".klbook-explorer").nth(k).evaluate(SNAPSHOT) == before:
+                dead.append(f"explorer {k}: control {c} changed nothing")
+    assert dead == [] and problems == [], f"{name}: " + "; ".join(dead + problems)
+
+
+SNAPSHOT = """(root) => Array.from(root.querySelectorAll('path, rect, image')).map(e => e.getAttribute('d') ||
+    [e.getAttribute('height'), e.getAttribute('href')].join()).join('|') + root.querySelector('.kx-readout').textContent"""
 
 
 @pytest.mark.parametrize("name", sorted(CHAPTERS))
@@ -179,39 +213,3 @@ def test_every_slide_fits_the_screen(open_deck, name):
         return out;
     }""")
     assert overflowing == [], f"{name}: " + "; ".join(overflowing)
-
-
-@pytest.mark.parametrize("name", sorted(CHAPTERS))
-def test_widget_slides_are_on_screen_once_rendered(open_deck, offline_context, site_url, name):
-    """The widget manager renders after reveal.js lays the slides out; the deck
-    must lay out again, or a widget slide opened by its URL (a lecturer's
-    bookmark, a reload) stays centred on its empty placeholder and its figure
-    runs off the bottom of the screen."""
-    page, _ = open_deck(name)
-    targets = page.evaluate("""() => {
-        const out = [];
-        for (const [h, stack] of Reveal.getHorizontalSlides().entries()) {
-            const vertical = [...stack.querySelectorAll(':scope > section')];
-            (vertical.length ? vertical : [stack]).forEach((s, v) => {
-                if (s.querySelector('.jupyter-widgets img')) out.push(`${h}/${v}`);
-            });
-        }
-        return out;
-    }""")
-    if not targets:
-        pytest.skip(f"{name} has no widget slide")
-    fresh = offline_context.new_page()
-    off = []
-    for target in targets:
-        fresh.goto(f"{site_url}{build_slides.SLIDES_DIR}/{name}.html#/{target}", wait_until="load")
-        fresh.wait_for_function("window.Reveal && Reveal.isReady() && "
-                                "Reveal.getCurrentSlide().querySelector('.jupyter-widgets img')")
-        fresh.wait_for_timeout(400)
-        box = fresh.evaluate("""() => {
-            const b = Reveal.getCurrentSlide().querySelector('.jupyter-widgets img').getBoundingClientRect();
-            return [b.top, b.bottom, window.innerHeight];
-        }""")
-        if box[0] < 0 or box[1] > box[2] + 2:
-            off.append(f"#/{target}: widget figure spans {box[0]:.0f}..{box[1]:.0f}px of {box[2]}px")
-    fresh.close()
-    assert off == [], f"{name}: " + "; ".join(off)
