@@ -37,9 +37,18 @@ slides: $(STAMP) $(NODE_STAMP)
 # Builds the book once, then: page weights and links (table printed), and
 # pytest, which includes the Binder proof (tests/test_binder.py) and the
 # browser tests (tests/browser/) against the fresh _build/html.
-test: system-tools $(NODE_STAMP) book
-	$(BIN)/python tools/site_check.py
-	$(BIN)/python -m pytest
+# Each stage is timed (tools/timed.py); the table is printed at the end, and
+# pytest prints its own split (unit, nbval, Binder proof, browser).
+TIMED := $(PYTHON) tools/timed.py
+test:
+	@$(TIMED) --reset
+	@$(TIMED) "system tools" -- $(MAKE) --no-print-directory system-tools
+	@$(TIMED) "venv" -- $(MAKE) --no-print-directory venv
+	@$(TIMED) "npm packages" -- $(MAKE) --no-print-directory node-modules
+	@$(TIMED) "book (site + decks)" -- $(MAKE) --no-print-directory book
+	@$(TIMED) "site check" -- $(BIN)/python tools/site_check.py
+	@$(TIMED) "pytest" -- $(BIN)/python -m pytest
+	@$(TIMED) --table
 
 # Chromium and npm from Debian's packages, only if missing (apt-get, as root).
 system-tools:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-for name in ("bench_core", "bench_widgets"):
+for name in ("bench_core", "bench_widgets", "bench_explorers", "bench_going_further"):
     if (Path(__file__).resolve().parent / f"{name}.py").exists():
         print(f"\n=== {name} ===")
         importlib.import_module(name).main()

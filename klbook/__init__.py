@@ -6,7 +6,10 @@ P is the target and Q the model throughout: the forward KL is D(P||Q) =
 """
 
 from ._distributions import Categorical, Mixture, Normal
+from ._multivariate import MultivariateNormal
 from ._divergence import cross_entropy, entropy, forward_kl, kl, reverse_kl
+from ._alpha import alpha_divergence
+from ._estimate import kl_estimate
 from ._fit import FitResult, Thresholds, fit, kl_surface, reverse_optima, symmetric_reverse_thresholds
 from .plotting import PALETTE, style
 
@@ -15,13 +18,16 @@ __all__ = [
     "FitResult",
     "Thresholds",
     "Mixture",
+    "MultivariateNormal",
     "Normal",
     "PALETTE",
+    "alpha_divergence",
     "cross_entropy",
     "entropy",
     "fit",
     "forward_kl",
     "kl",
+    "kl_estimate",
     "kl_surface",
     "reverse_kl",
     "reverse_optima",

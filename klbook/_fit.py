@@ -21,10 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from . import _quadrature
+from . import _alpha, _quadrature
 from ._distributions import Mixture, Normal
 from ._divergence import kl
-from ._validate import positive_finite
+from ._multivariate import MultivariateNormal, fit_diagonal
+from ._validate import positive_finite, real_finite
 
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _DIRECTIONS = ("forward", "reverse")
@@ -36,17 +37,18 @@ class FitResult:
 
     Attributes
     ----------
-    q : Normal or Mixture
+    q : Normal, Mixture or MultivariateNormal
         The fitted model.
     divergence : float
         The minimised value in nats: D(p||q) for ``direction="forward"``,
-        D(q||p) for ``direction="reverse"``.
+        D(q||p) for ``direction="reverse"``, D_alpha(p||q) for
+        ``direction="alpha"``.
     path : tuple
         The models the optimiser visited, from the starting point to ``q``.
     converged : bool
         Whether the gradient vanished at a local minimum (not a saddle).
     direction : str
-        ``"forward"`` or ``"reverse"``.
+        ``"forward"``, ``"reverse"`` or ``"alpha"``.
     family : str
         The family fitted, e.g. ``"normal"`` or ``"mixture2"``.
     """
@@ -322,29 +324,42 @@ def _fit_mixture(p, k, direction, init):
 # ------------------------------------------------------------------- public API
 
 
-def fit(p, family, *, direction="forward", init=None):
+def fit(p, family, *, direction="forward", init=None, alpha=None):
     """Fit a model Q from `family` to the target `p`.
 
     ``direction="forward"`` minimises D(p||q), the expectation under the
     target; ``direction="reverse"`` minimises D(q||p), the expectation under
-    the model.
+    the model; ``direction="alpha"`` minimises Minka's D_alpha(p||q) (see
+    :func:`alpha_divergence`), which is D(p||q) at alpha = 1 and D(q||p) at
+    alpha = 0.
 
     Parameters
     ----------
-    p : Normal or Mixture
-        The target P.
+    p : Normal, Mixture or MultivariateNormal
+        The target P (a MultivariateNormal only with family ``"diagonal"``).
     family : str
-        ``"normal"`` for one Normal, or ``"mixtureK"`` (``"mixture2"``,
-        ``"mixture3"``, ...) for a mixture of K Normals.
-    direction : {"forward", "reverse"}, keyword-only
-        Which divergence to minimise.
-    init : Normal or Mixture, optional, keyword-only
+        ``"normal"`` for one Normal, ``"mixtureK"`` (``"mixture2"``,
+        ``"mixture3"``, ...) for a mixture of K Normals, or ``"diagonal"``
+        for a MultivariateNormal with diagonal covariance (mean field) fitted
+        to a MultivariateNormal target.
+    direction : {"forward", "reverse", "alpha"}, keyword-only
+        Which divergence to minimise; ``"alpha"`` with family ``"normal"``
+        only, and then `alpha` is required.
+    init : Normal, Mixture or MultivariateNormal, optional, keyword-only
         Starting point, from `family` (a Normal, or a Mixture of K
         components). The reverse KL has several local minima for a multimodal
         target, and the start decides which one is found. Default: the
-        moment-matched Normal for ``"normal"``; for ``"mixtureK"``, the K
-        heaviest components of `p` if it has that many, otherwise K equal
-        Normals spread over p's mean ± sd.
+        moment-matched Normal for ``"normal"`` (for ``direction="alpha"``
+        its sd is moved, if needed, to where D_alpha is finite); for
+        ``"mixtureK"``, the K heaviest components of `p` if it has that many,
+        otherwise K equal Normals spread over p's mean ± sd. For
+        ``"diagonal"`` the optimum is unique and in closed form; an `init`
+        (a diagonal MultivariateNormal) only starts the path.
+    alpha : float, optional, keyword-only
+        The alpha of D_alpha(p||q), any finite real; only with
+        ``direction="alpha"``. ``alpha=1`` returns exactly
+        ``fit(p, family, direction="forward", init=init)`` and ``alpha=0``
+        exactly the reverse fit (their results say so in ``direction``).
 
     Returns
     -------
@@ -354,8 +369,12 @@ def fit(p, family, *, direction="forward", init=None):
     Raises
     ------
     ValueError
-        For a target that is not a Normal or Mixture, an unknown `family`
-        or `direction`, or an `init` outside the family.
+        For a target that is not a Normal or Mixture (or a
+        MultivariateNormal for ``"diagonal"``), an unknown `family` or
+        `direction`, an `init` outside the family (or, for
+        ``direction="alpha"``, where D_alpha is infinite), or `alpha` missing
+        with ``direction="alpha"``, given with another direction, or not
+        finite.
 
     Notes
     -----
@@ -366,6 +385,16 @@ def fit(p, family, *, direction="forward", init=None):
     exactly. Use :func:`reverse_optima` to get every local minimum of the
     reverse fit.
 
+    The mean-field fit to a MultivariateNormal :math:`N(\\mu, \\Sigma)` keeps
+    the mean; forward takes the marginal variances :math:`\\Sigma_{ii}`,
+    reverse the conditional ones :math:`1/\\Lambda_{ii}`
+    (:math:`\\Lambda = \\Sigma^{-1}`), both in closed form. An alpha fit for
+    other alphas runs the same saddle-free Newton method as the reverse fit,
+    on (mean, log sd), with analytic derivatives; it minimises
+    :math:`-\\log(\\int p^\\alpha q^{1-\\alpha}) / (\\alpha(1-\\alpha))`, an
+    increasing function of D_alpha that stays on a log scale where D_alpha
+    grows exponentially (alpha > 1 or alpha < 0).
+
     Examples
     --------
     >>> p = Mixture([0.5, 0.5], [Normal(-3, 1), Normal(3, 1)])
@@ -374,7 +403,42 @@ def fit(p, family, *, direction="forward", init=None):
     >>> r = fit(p, "normal", direction="reverse", init=Normal(2.0, 1.0))
     >>> round(r.q.mean, 4), round(r.q.sd, 4), round(r.divergence, 4)
     (2.9843, 1.0234, 0.6888)
+    >>> m = fit(MultivariateNormal([0, 0], [[1.0, 0.8], [0.8, 1.0]]), "diagonal", direction="reverse")
+    >>> np.diag(m.q.cov).round(4).tolist(), round(m.divergence, 4)   # 1/Lambda_ii = 1 - 0.8**2
+    ([0.36, 0.36], 0.5108)
+    >>> for a in (-1.0, 0.2, 2.0):   # from mode-seeking to mass-covering
+    ...     q = fit(p, "normal", direction="alpha", alpha=a, init=Normal(2.0, 1.0)).q
+    ...     print(a, round(q.mean, 4) + 0.0, round(q.sd, 4))
+    -1.0 2.9926 1.0101
+    0.2 2.9773 1.0354
+    2.0 0.0 3.2329
     """
+    if direction == "alpha" or alpha is not None:
+        if direction != "alpha":
+            raise ValueError(f"`alpha` must be None unless direction='alpha', got alpha={alpha!r} "
+                             f"with direction={direction!r}")
+        if alpha is None:
+            raise ValueError("`alpha` must be given with direction='alpha', got None")
+        a = real_finite("alpha", alpha)
+        _check_target(p)
+        if family != "normal":
+            raise ValueError(f"`family` must be 'normal' for direction='alpha', got {family!r}")
+        if init is not None and not isinstance(init, Normal):
+            raise ValueError(f"`init` must be a Normal for family 'normal', got {init!r}")
+        if a in (0.0, 1.0):
+            return fit(p, family, direction="forward" if a == 1.0 else "reverse", init=init)
+        objective = functools.partial(_alpha.normal_objective, p, a)
+        _, path, converged, _ = _newton(objective, _alpha.normal_start(p, a, init), p.sd)
+        qs = tuple(Normal(m, math.exp(s)) for m, s in path)
+        return FitResult(q=qs[-1], divergence=_alpha.alpha_divergence(p, qs[-1], a), path=qs,
+                         converged=converged, direction="alpha", family=family)
+    if family == "diagonal" or isinstance(p, MultivariateNormal):
+        if family != "diagonal":
+            raise ValueError(f"`family` must be 'diagonal' for a MultivariateNormal target, got {family!r}")
+        _check_direction(direction)
+        q, divergence = fit_diagonal(p, direction, init)
+        return FitResult(q=q, divergence=divergence, path=(q,) if init is None else (init, q),
+                         converged=True, direction=direction, family=family)
     _check_target(p)
     _check_direction(direction)
     k = _components(family)
@@ -414,14 +478,27 @@ def _mixture_starts(p, k):
     return starts
 
 
-def _same_optimum(a, b, scale):
+#: Two fitted models are the same optimum when their means agree to this
+#: fraction of P's sd and their log sds (and weights) to this much. The one
+#: definition used by every search for optima and every app.
+SAME_OPTIMUM_TOL = 1e-4
+
+
+def same_optimum(a, b, scale):
+    """Whether models `a` and `b` are the same optimum (see SAME_OPTIMUM_TOL); `scale` is P's sd."""
+    tol = SAME_OPTIMUM_TOL
     if isinstance(a, Normal):
-        return abs(a.mean - b.mean) < 1e-4 * scale and abs(math.log(a.sd / b.sd)) < 1e-4
+        return abs(a.mean - b.mean) < tol * scale and abs(math.log(a.sd / b.sd)) < tol
     return (
-        np.allclose(a.means, b.means, atol=1e-4 * scale, rtol=0)
-        and np.allclose(np.log(a.sds), np.log(b.sds), atol=1e-4, rtol=0)
-        and np.allclose(a.weights, b.weights, atol=1e-4, rtol=0)
+        np.allclose(a.means, b.means, atol=tol * scale, rtol=0)
+        and np.allclose(np.log(a.sds), np.log(b.sds), atol=tol, rtol=0)
+        and np.allclose(a.weights, b.weights, atol=tol, rtol=0)
     )
+
+
+def best_first(results):
+    """Fit results sorted best first: by divergence (to 1e-10 nats), ties by the model's mean."""
+    return sorted(results, key=lambda r: (round(r.divergence, 10), r.q.mean))
 
 
 def reverse_optima(p, family="normal"):
@@ -461,11 +538,10 @@ def reverse_optima(p, family="normal"):
         r = fit(p, family, direction="reverse", init=start)
         if not r.converged:
             continue
-        if any(_same_optimum(r.q, other.q, p.sd) for other in found):
+        if any(same_optimum(r.q, other.q, p.sd) for other in found):
             continue
         found.append(r)
-    found.sort(key=lambda r: (round(r.divergence, 10), r.q.mean))
-    return found
+    return best_first(found)
 
 
 def kl_surface(p, means, sds, *, direction):

@@ -151,27 +151,6 @@ def test_phase_picture_regimes():
     plt.close(fig)
 
 
-def test_animation_html_is_offline_deterministic_and_described():
-    anim = kp.separation_animation([0.5, 3.0], dpi=30)
-    first = kp.animation_html(anim, alt="two frames")
-    second = kp.animation_html(anim, alt="two frames")
-    assert first == second
-    assert "http" not in first and "font-awesome" not in first
-    assert 'alt="two frames"' in first and first.count("data:image/png;base64,") == 2
-    with pytest.raises(ValueError, match="`alt` must be a non-empty description"):
-        kp.animation_html(anim, alt=" ")
-
-
-def test_path_and_phase_animations_have_one_frame_per_step():
-    result = kb.fit(P, "normal", direction="reverse", init=kb.Normal(5.5, 0.3))
-    anim = kp.path_animation(P, result, dpi=30, means=np.linspace(-6, 6, 9), sds=np.geomspace(0.2, 6, 7))
-    html = kp.animation_html(anim, alt="path")
-    assert html.count("data:image/png;base64,") == len(result.path)
-    phase = kp.phase_data(np.linspace(0, 4, 5))
-    html = kp.animation_html(kp.phase_animation(phase, dpi=30), alt="phase")
-    assert html.count("data:image/png;base64,") == 5
-
-
 def test_default_style_comes_from_klbook_style_variable(monkeypatch):
     import matplotlib as mpl
 

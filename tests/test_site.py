@@ -80,9 +80,13 @@ def test_site_check_flags_what_it_must(tmp_path):
     (html / "chapters" / "a.html").write_text(
         '<h1 id="there">A</h1><a href="b.html">missing page</a><a href="#nowhere">x</a>'
         '<img src="../_images/big.png" alt="heavy"><a href="https://example.org/x">out</a>'
+        '<script src="https://cdn.example.org/lib.js"></script>'
+        '<div class="klbook-explorer" data-app="glance"></div>'
     )
     report = site_check.check_site(html)
-    assert len(report.broken) == 2, report.broken
+    assert len(report.broken) == 4, report.broken
+    assert any("'https://cdn.example.org/lib.js'> loads from outside the site" in b for b in report.broken)
+    assert any("explorer 'glance' has no data file _static/explorers/glance.js" in b for b in report.broken)
     assert any("missing chapters/b.html" in b for b in report.broken)
     assert any("no id 'nowhere'" in b for b in report.broken)
     assert [w["page"] for w in report.over_budget] == ["chapters/a.html"]
@@ -177,7 +181,10 @@ def test_theme_and_extensions_configured(site, toc):
         if html.count("const THEBE_JS_URL") != 1:
             problems.append(f"{doc}: Thebe's configuration script appears {html.count('const THEBE_JS_URL')} times")
         # Sphinx adds MathJax only to pages with math.
-        if 'class="math' in html and not re.search(r'<script[^>]+src="[^"]*mathjax@3/', html):
-            problems.append(f"{doc}: has math but does not load MathJax 3")
+        # ...from the site itself (_static/mathjax, copied from the pinned npm package).
+        if 'class="math' in html and not re.search(r'<script[^>]+src="[^"]*_static/mathjax/tex-mml-chtml\.js', html):
+            problems.append(f"{doc}: has math but does not load MathJax 3 from _static")
+        if re.search(r'<(script|link)[^>]+(src|href)="https?://', html):
+            problems.append(f"{doc}: loads a script or style sheet from the network")
     assert problems == [], "\n".join(problems)
     assert (site / "_static" / "exercise.css").is_file(), "sphinx-exercise is not loaded"

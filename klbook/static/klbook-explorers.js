@@ -696,6 +696,7 @@
       root.setAttribute("aria-labelledby", heading.id);
       build(root, data || cfg, cfg.styles);
       root.setAttribute("data-ready", "yes");
+      root.setAttribute("data-ready-ms", performance.now().toFixed(1));
     }
     function fail() {
       root.setAttribute("data-ready", "failed");

@@ -127,49 +127,6 @@ def image_problems(view) -> list[str]:
     return problems
 
 
-PLAYERS_JS = """() => Array.from(document.querySelectorAll('div.animation')).map((div, i) => {
-    div.dataset.klbookPlayer = String(i);
-    const slider = div.querySelector('input[type=range]');
-    return {index: i, hasSlider: !!slider, hasImage: !!div.querySelector('img'),
-            min: slider ? Number(slider.min) : 0, max: slider ? Number(slider.max) : 0};
-})"""
-
-
-def scrub_problems(view) -> list[str]:
-    """Dragging each animation player's slider across shows a different frame."""
-    page = view.page
-    players = page.evaluate(PLAYERS_JS)
-    if not players:
-        return ["no animation player found"]
-    problems = []
-    for player in players:
-        label = f"player {player['index']}"
-        if not (player["hasSlider"] and player["hasImage"]):
-            problems.append(f"{label}: no slider or no image")
-            continue
-        if player["max"] <= player["min"]:
-            problems.append(f"{label}: a sweep needs at least two frames")
-            continue
-        root = page.locator(f'div.animation[data-klbook-player="{player["index"]}"]')
-        slider, image = root.locator("input[type=range]"), root.locator("img").first
-        slider.scroll_into_view_if_needed()
-        before = image.get_attribute("src")
-        box = slider.bounding_box()
-        y = box["y"] + box["height"] / 2
-        page.mouse.move(box["x"] + 2, y)
-        page.mouse.down()
-        page.mouse.move(box["x"] + box["width"] - 2, y, steps=8)
-        page.mouse.up()
-        if float(slider.input_value()) == player["min"]:
-            problems.append(f"{label}: the slider did not move when dragged")
-        after = image.get_attribute("src")
-        if not after or after == before:
-            problems.append(f"{label}: moving the slider did not change the frame shown")
-        elif image.evaluate("img => img.complete && img.naturalWidth") == 0:
-            problems.append(f"{label}: the new frame is not a loadable image")
-    return problems
-
-
 OVERFLOW_JS = """() => {
     const doc = document.documentElement;
     // The layout viewport: the phone's width for a page with
@@ -278,20 +235,27 @@ SNAPSHOT_JS = r"""(index) => {
 }"""
 
 
+OPERATE_TIMEOUT_MS = 3000
+
+
 def operate(page, control) -> None:
-    """Move one control the way a reader would: keys for ranges, a pick for selects, a click otherwise."""
+    """Move one control the way a keyboard user would: Home/End for ranges, Space for radios
+    and checkboxes, Enter for buttons and summaries; selects get their next option."""
     locator = page.locator(f'[data-klbook-control="{control["index"]}"]')
-    locator.scroll_into_view_if_needed()
+    locator.scroll_into_view_if_needed(timeout=OPERATE_TIMEOUT_MS)
     if control["tag"] == "input" and control["type"] == "range" or control["role"] == "slider":
         at_end = locator.evaluate("el => el.value !== undefined && Number(el.value) >= Number(el.max)")
-        locator.focus()
+        locator.focus(timeout=OPERATE_TIMEOUT_MS)
         page.keyboard.press("Home" if at_end else "End")
     elif control["tag"] == "select":
         count = locator.evaluate("el => el.options.length")
         current = locator.evaluate("el => el.selectedIndex")
-        locator.select_option(index=(current + 1) % max(count, 1))
+        locator.select_option(index=(current + 1) % max(count, 1), timeout=OPERATE_TIMEOUT_MS)
     else:
-        locator.click()
+        # From the keyboard, as a reader who cannot use a mouse would.
+        locator.focus(timeout=OPERATE_TIMEOUT_MS)
+        page.keyboard.press("Space" if control["tag"] == "input" or control["role"] in ("radio", "checkbox")
+                            else "Enter")
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 

@@ -78,12 +78,10 @@ def pages_with(pattern: str, site_dir: Path = SITE_DIR) -> list[str]:
 def pytest_generate_tests(metafunc):
     """Parametrize by the pages found in the built site.
 
-    ``page`` - every page, slide decks included; ``animation_page`` - book
-    pages with a matplotlib animation player.
+    ``page`` - every page, slide decks included.
     """
     selectors = {
         "page": None,
-        "animation_page": r'<div class="animation">',
     }
     for name, pattern in selectors.items():
         if name in metafunc.fixturenames:

@@ -59,12 +59,6 @@ def test_every_control_responds(site_browser, page):
     assert problems == [], _report(view, problems)
 
 
-def test_scrubbing_a_sweep_changes_the_frame(site_browser, animation_page):
-    view = _open(site_browser, animation_page)
-    problems = checks.scrub_problems(view)
-    assert problems == [], _report(view, problems)
-
-
 def test_nothing_overflows_at_phone_width(site_browser, page):
     view = _open(site_browser, page, "phone")
     problems = checks.overflow_problems(view, PHONE_WIDTH)
