@@ -488,10 +488,11 @@
 
   function twoPanels(root, label, width, xr, legendEntries) {
     legend(root, legendEntries);
-    var svg = figure(root, width, 330, label);
+    var row = el("div", { "class": "kx-row" }, root);
+    var svg = figure(row, width, 330, label);
     var ax = new Axes(svg, [52, 8, width - 70, 170], { x: xr, y: [0, 0.5], ylabel: "density" });
     var ai = new Axes(svg, [52, 200, width - 70, 90], { x: xr, y: [-0.1, 0.2], xlabel: "x", ylabel: "integrand" });
-    return { svg: svg, ax: ax, ai: ai };
+    return { svg: svg, ax: ax, ai: ai, row: row };
   }
 
   APPS.forward = function (root, data, S) {
@@ -547,7 +548,7 @@
     var sLine = f.ax.line(S.reverse, { "stroke-dasharray": "2 3", "stroke-width": 1.5 }), qLine = f.ax.line(S.reverse);
     f.ai.hline(0, S.muted.color);
     var iFill = f.ai.area(S.reverse.color, 0.25), iLine = f.ai.line(S.reverse, { "stroke-dasharray": "" });
-    var lsvg = figure(root, 420, 330, "The landscape of D(Q‖P) over Normal Q, with the optimizer's path");
+    var lsvg = figure(f.row, 420, 330, "The landscape of D(Q‖P) over Normal Q, with the optimizer's path");
     var la = new Axes(lsvg, [52, 24, 350, 266], { x: data.means, y: data.sds, ylog: true, xlabel: "mean of Q",
                                                   ylabel: "sd of Q", title: "D(Q‖P) over Normal Q (darker is lower)" });
     var img = svgEl("image", { x: la.box[0], y: la.box[1], width: la.box[2], height: la.box[3],

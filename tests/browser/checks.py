@@ -226,6 +226,8 @@ SNAPSHOT_JS = r"""(index) => {
         parts.push(['d', 'x', 'y', 'width', 'height', 'cx', 'cy', 'x1', 'x2', 'href', 'src']
             .map(a => el.getAttribute(a)).join(','));
     }
+    // Classes show state too (a quiz marks the chosen answer right or wrong).
+    for (const el of scope.querySelectorAll('[class]')) if (el !== control) parts.push(el.getAttribute('class'));
     const clone = scope.cloneNode(true);
     clone.querySelectorAll('.kx-control, label, output').forEach(e => e.remove());
     parts.push(clone.textContent.replace(/\s+/g, ' '));
@@ -271,6 +273,11 @@ def control_problems(view) -> list[str]:
         'script[type="application/vnd.jupyter.widget-view+json"], .jupyter-widgets').length""")
     if views:
         problems.append(f"{views} ipywidgets views or scripts on a page with no kernel: their controls are dead")
+    # Folded content (solutions, hidden cells) is opened first: its controls count too.
+    page.evaluate("""() => {
+        document.querySelectorAll('article .toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+        document.querySelectorAll('article details').forEach(d => { d.open = true; });
+    }""")
     for control in page.evaluate(CONTROLS_JS):
         name = f"{control['tag']}{'[' + control['type'] + ']' if control['type'] else ''} {control['label']!r}"
         if not control["visible"]:
