@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import klbook as kb
-from klbook import _coding as coding
+from klbook import coding
 
 probs = st.lists(st.floats(0.01, 1.0), min_size=2, max_size=7).map(lambda v: np.array(v) / np.sum(v))
 
