@@ -37,9 +37,11 @@ __all__ = ["APPS", "FORWARD_PRESETS", "REVERSE_PRESETS", "app_data", "placeholde
 
 #: Where the explorers' script and style sheet live (copied next to the data).
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-ASSETS = ("klbook-explorers.js", "klbook-explorers.css")
+SCRIPT, STYLE = "klbook-explorers.js", "klbook-explorers.css"
 #: The apps that ship a data file (the discrete app computes its sums in the page).
 APPS = ("glance", "forward", "reverse", "phase")
+#: Apps that compute everything in the page from their config (no data file).
+CONFIG_ONLY_APPS = ("discrete",)
 #: Digits kept in the shipped numbers: far below what the readouts print (3
 #: decimals), so the page shows klbook's value exactly as rounded.
 DIGITS = 6
@@ -200,6 +202,20 @@ _BUILDERS = {"glance": glance_data, "forward": forward_data, "reverse": reverse_
              "phase": phase_data}
 
 
+def register(app, builder, title, *, config_only=False):
+    """Add an app of a later chapter: its data builder (None if `config_only`) and heading.
+
+    Its drawing goes in ``klbook/static/apps/<app>.js`` (bundled by :func:`write_assets`).
+    """
+    global APPS, CONFIG_ONLY_APPS
+    TITLES[app] = title
+    if config_only:
+        CONFIG_ONLY_APPS = tuple(dict.fromkeys(CONFIG_ONLY_APPS + (app,)))
+    else:
+        _BUILDERS[app] = builder
+        APPS = tuple(dict.fromkeys(APPS + (app,)))
+
+
 def app_data(app):
     """The shipped data of one explorer: its lattice of states, as plain JSON values."""
     if app not in _BUILDERS:
@@ -213,11 +229,12 @@ def placeholder(app, **config):
     ``config`` carries what the lattice does not (the discrete app's starting
     bars and labels); it is shown to the script as JSON.
     """
-    if app not in APPS + ("discrete",):
-        raise ValueError(f"`app` must be one of {', '.join(APPS + ('discrete',))}, got {app!r}")
+    if app not in APPS + CONFIG_ONLY_APPS:
+        raise ValueError(f"`app` must be one of {', '.join(APPS + CONFIG_ONLY_APPS)}, got {app!r}")
     config = {"title": TITLES[app], "styles": _styles(), **config}
     payload = html.escape(json.dumps(config, ensure_ascii=False), quote=True)
-    return (f'<div class="klbook-explorer" data-app="{app}" data-config="{payload}">'
+    needs = "no" if app in CONFIG_ONLY_APPS else "yes"
+    return (f'<div class="klbook-explorer" data-app="{app}" data-needs-data="{needs}" data-config="{payload}">'
             '<p class="kx-fallback">This interactive figure is drawn by JavaScript in the page;'
             " it needs no kernel and no network.</p></div>")
 
@@ -239,8 +256,12 @@ def write_assets(folder, *, cache=None):
     """
     folder = Path(folder)
     (folder / "explorers").mkdir(parents=True, exist_ok=True)
-    for name in ASSETS:
-        (folder / name).write_bytes((STATIC_DIR / name).read_bytes())
+    (folder / STYLE).write_bytes((STATIC_DIR / STYLE).read_bytes())
+    # One script: the core, then every app file, then the start.
+    parts = [(STATIC_DIR / SCRIPT).read_text(encoding="utf-8")]
+    parts += [p.read_text(encoding="utf-8") for p in sorted((STATIC_DIR / "apps").glob("*.js"))]
+    parts.append("window.klbookExplorers.run();\n")
+    (folder / SCRIPT).write_text("\n".join(parts), encoding="utf-8")
     key = _source_hash()
     for app in APPS:
         cached = Path(cache) / f"{app}-{key}.js" if cache else None
@@ -255,3 +276,7 @@ def write_assets(folder, *, cache=None):
                 cached.write_text(text, encoding="utf-8")
         (folder / "explorers" / f"{app}.js").write_text(text, encoding="utf-8")
     return folder
+
+
+# ------------------------------------------------ apps of the later chapters
+# Each registers itself (register(...)) from its own module, klbook/_explore_<name>.py.

@@ -288,6 +288,30 @@ class _TargetEditor:
                             for w, m, s in zip(self.weights, self.means, self.sds))
 
 
+_PLACEHOLDER = Normal(0.0, 1.0)
+
+
+def _fit_panels(ax_d, ax_i, x, direction, *, start=False):
+    """The panels the forward and reverse apps share, drawn by the chapters' own
+    plot functions: P and the fitted Q above (and the start, if asked), the
+    integrand below. The app then updates the returned artists in place.
+
+    Returns ``(p, start_line or None, q, integrand)``; p, q and integrand are
+    ``plotting.DensityArtists`` (line, fill).
+    """
+    p = plotting.plot_density(_PLACEHOLDER, x, ax=ax_d, role="p")
+    s = (plotting.plot_density(_PLACEHOLDER, x, ax=ax_d, role=direction, fill=False, linestyle=":",
+                               linewidth=1.2, label="Q at the start").line if start else None)
+    q = plotting.plot_density(_PLACEHOLDER, x, ax=ax_d, role=direction, fill=False)
+    ax_d.set_ylabel("density")
+    ax_d.legend(loc="upper right", fontsize="small")
+    i = plotting.plot_integrand(_PLACEHOLDER, _PLACEHOLDER, x, direction=direction, ax=ax_i)
+    ax_i.set_xlim(x[0], x[-1])
+    ax_i.set_ylabel("integrand")
+    ax_i.legend(loc="upper left", fontsize="small")
+    return p, s, q, i
+
+
 _NO_TARGET = ("<b>P has no mass:</b> every weight is 0. Give at least one component a "
               "positive weight (weights are rescaled to sum to 1).")
 
@@ -539,20 +563,7 @@ def forward_explorer(*, style=None):
     x = np.linspace(-11.0, 11.0, 600)
     with use_style(style):
         ax_d, ax_i = canvas.fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
-        rs_p, rs_f = role_style("p"), role_style("forward")
-        p_line, = ax_d.plot(x, x * 0, color=rs_p["color"], label=rs_p["label"])
-        p_fill = ax_d.fill_between(x, 0, x * 0, color=rs_p["color"], alpha=0.12, linewidth=0)
-        q_line, = ax_d.plot(x, x * 0, color=rs_f["color"], linestyle=rs_f["linestyle"],
-                            label=rs_f["label"])
-        ax_d.set_ylabel("density")
-        ax_d.legend(loc="upper right", fontsize="small")
-        i_line, = ax_i.plot(x, x * 0, color=rs_f["color"], label="p(x) log p(x)/q(x)")
-        i_fill = ax_i.fill_between(x, 0, x * 0, color=rs_f["color"], alpha=0.25, linewidth=0)
-        ax_i.axhline(0, color=PALETTE["muted"], linewidth=0.8)
-        ax_i.set_xlim(x[0], x[-1])
-        ax_i.set_xlabel("x")
-        ax_i.set_ylabel("integrand")
-        ax_i.legend(loc="upper left", fontsize="small")
+        (p_line, p_fill), _, (q_line, _), (i_line, i_fill) = _fit_panels(ax_d, ax_i, x, "forward")
     canvas.dynamic(p_line, p_fill, q_line, i_line, i_fill)
     state = {"ylim": None, "ilim": None}
 
@@ -631,22 +642,9 @@ def reverse_explorer(*, style=None):
         ax_d = fig.add_subplot(grid[0, 0])
         ax_i = fig.add_subplot(grid[1, 0], sharex=ax_d)
         ax_l = fig.add_subplot(grid[:, 1])
-        rs_p, rs_r = role_style("p"), role_style("reverse")
-        p_line, = ax_d.plot(x, x * 0, color=rs_p["color"], label=rs_p["label"])
-        p_fill = ax_d.fill_between(x, 0, x * 0, color=rs_p["color"], alpha=0.12, linewidth=0)
-        s_line, = ax_d.plot(x, x * 0, color=rs_r["color"], linestyle=":", linewidth=1.2,
-                            label="Q at the start")
-        q_line, = ax_d.plot(x, x * 0, color=rs_r["color"], linestyle=rs_r["linestyle"],
-                            label=rs_r["label"])
-        ax_d.set_ylabel("density")
-        ax_d.legend(loc="upper right", fontsize="small")
-        i_line, = ax_i.plot(x, x * 0, color=rs_r["color"], label="q(x) log q(x)/p(x)")
-        i_fill = ax_i.fill_between(x, 0, x * 0, color=rs_r["color"], alpha=0.25, linewidth=0)
-        ax_i.axhline(0, color=PALETTE["muted"], linewidth=0.8)
-        ax_i.set_xlim(x[0], x[-1])
-        ax_i.set_xlabel("x")
-        ax_i.set_ylabel("integrand")
-        ax_i.legend(loc="upper left", fontsize="small")
+        (p_line, p_fill), s_line, (q_line, _), (i_line, i_fill) = _fit_panels(
+            ax_d, ax_i, x, "reverse", start=True)
+        rs_r = role_style("reverse")
         ax_l.set_xlim(*_apps.REVERSE_MEANS)
         plotting.sd_axis(ax_l, *_apps.REVERSE_SDS)
         ax_l.set_xlabel("mean of Q")
@@ -835,3 +833,8 @@ def phase_explorer(phase=None, *, style=None):
     app.guard(update)()
     return app.box(explorers.TITLES["phase"], sep, canvas,
                    explorers.placeholder("phase"))
+
+
+# ------------------------------------------------ apps of the later chapters
+# Each lives in its own module (klbook/_widgets_<name>.py) and is re-exported
+# here, so a chapter calls klbook.widgets.<name>_explorer().

@@ -1,7 +1,5 @@
 import math
-import sys
 from decimal import Decimal, localcontext
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,8 +9,7 @@ from scipy import integrate
 
 from klbook import Categorical, Mixture, MultivariateNormal, Normal, alpha_divergence, fit, kl
 
-sys.path.insert(0, str(Path(__file__).parent))
-import reference as ref  # noqa: E402
+import reference as ref
 
 # ------------------------------------------------------------ the reference
 # Independent of klbook's quadrature and of its stable forms: the integrand is

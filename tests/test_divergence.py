@@ -1,7 +1,5 @@
 import math
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,8 +10,7 @@ from scipy.special import rel_entr
 
 from klbook import Categorical, Mixture, Normal, cross_entropy, entropy, forward_kl, kl, reverse_kl
 
-sys.path.insert(0, str(Path(__file__).parent))
-import reference as ref  # noqa: E402
+import reference as ref
 
 # ------------------------------------------------------------------ discrete
 

@@ -1,6 +1,4 @@
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,8 +14,7 @@ from klbook import (
     symmetric_reverse_thresholds,
 )
 
-sys.path.insert(0, str(Path(__file__).parent))
-import reference as ref  # noqa: E402
+import reference as ref
 
 
 def two_modes(a, w=0.5, sd=1.0):

@@ -81,7 +81,7 @@ def test_site_check_flags_what_it_must(tmp_path):
         '<h1 id="there">A</h1><a href="b.html">missing page</a><a href="#nowhere">x</a>'
         '<img src="../_images/big.png" alt="heavy"><a href="https://example.org/x">out</a>'
         '<script src="https://cdn.example.org/lib.js"></script>'
-        '<div class="klbook-explorer" data-app="glance"></div>'
+        '<div class="klbook-explorer" data-app="glance" data-needs-data="yes"></div>'
     )
     report = site_check.check_site(html)
     assert len(report.broken) == 4, report.broken

@@ -385,20 +385,13 @@ def lecture_run(path: Path):
     """The notebook executed afresh with ``KLBOOK_STYLE=lecture``: every
     ``kb.style()`` block and widget then draws large fonts and thick lines for
     the projector, while the committed notebook (and the book) keep the book's
-    look. The kernel inherits this process's environment."""
+    look. Only the kernel's environment changes (``env=``), not this process's."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    previous = os.environ.get("KLBOOK_STYLE")
-    os.environ["KLBOOK_STYLE"] = "lecture"
-    try:
-        NotebookClient(nb, kernel_name="python3", timeout=600,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-    finally:
-        if previous is None:
-            os.environ.pop("KLBOOK_STYLE")
-        else:
-            os.environ["KLBOOK_STYLE"] = previous
+    env = {**os.environ, "KLBOOK_STYLE": "lecture"}
+    NotebookClient(nb, kernel_name="python3", timeout=600,
+                   resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
     return nb
 
 

@@ -325,6 +325,9 @@
 
   // ------------------------------------------------------------ the apps
 
+  // Each app: APPS[name] = function (root, data, styles) { ...build controls and figure... }.
+  // The apps of later chapters live in klbook/static/apps/<name>.js and register
+  // themselves with klbookExplorers.apps; write_assets bundles them after this core.
   var APPS = {};
 
   APPS.glance = function (root, data, S) {
@@ -703,7 +706,11 @@
       root.setAttribute("data-ready", "failed");
       root.innerHTML = "<p>The data of this explorer could not be loaded.</p>";
     }
-    if (app === "discrete") run(null);
+    if (!build) {
+      root.setAttribute("data-ready", "failed");
+      throw new Error("klbook explorer: no app named " + app);
+    }
+    if (root.getAttribute("data-needs-data") === "no") run(null);
     else loadData(app, run, fail);
   }
 
@@ -711,8 +718,16 @@
     Array.prototype.forEach.call(document.querySelectorAll(".klbook-explorer"), start);
   }
 
-  window.klbookExplorers = { start: startAll, fmt: fmt, mixtureLogpdf: mixtureLogpdf, relEntr: relEntr,
-                             integrand: integrand };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startAll);
-  else startAll();
+  // What app files use (klbook/static/apps/*.js), and what the browser tests check.
+  window.klbookExplorers = {
+    apps: APPS, start: startAll, fmt: fmt, mixtureLogpdf: mixtureLogpdf, normalLogpdf: normalLogpdf,
+    relEntr: relEntr, integrand: integrand, density: density, grid: grid, sum: sum, niceLimit: niceLimit,
+    normalText: normalText, mixtureText: mixtureText, el: el, svgEl: svgEl, slider: slider, select: select,
+    legend: legend, figure: figure, Axes: Axes, marker: marker, readout: readout, nearest: nearest
+  };
+  // The bundle (klbook.explorers.write_assets) ends with klbookExplorers.run(), after every app file.
+  window.klbookExplorers.run = function () {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startAll);
+    else startAll();
+  };
 })();

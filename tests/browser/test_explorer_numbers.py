@@ -31,7 +31,7 @@ def test_the_book_has_every_explorer():
     apps = set()
     for rel in EXPLORER_PAGES:
         apps |= set(re.findall(r'data-app="(\w+)"', (SITE_DIR / rel).read_text()))
-    assert apps == set(explorers.APPS) | {"discrete"}
+    assert apps == set(explorers.APPS) | set(explorers.CONFIG_ONLY_APPS)
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +142,7 @@ def test_forward_and_phase_readouts_are_klbooks(site_browser):
         assert f"D(Q‖P) = {fmt(best.divergence)}" in text
 
 
-@pytest.mark.parametrize("app", sorted(set(explorers.APPS) | {"discrete"}))
+@pytest.mark.parametrize("app", sorted(set(explorers.APPS) | set(explorers.CONFIG_ONLY_APPS)))
 def test_random_positions_never_show_nan_or_throw(site_browser, app):
     view, root = open_with(site_browser, app)
     controls = root.locator("input, select")
@@ -159,7 +159,7 @@ def test_random_positions_never_show_nan_or_throw(site_browser, app):
     assert view.problems == []
 
 
-@pytest.mark.parametrize("app", sorted(set(explorers.APPS) | {"discrete"}))
+@pytest.mark.parametrize("app", sorted(set(explorers.APPS) | set(explorers.CONFIG_ONLY_APPS)))
 def test_explorer_controls_are_labelled_native_inputs(site_browser, app):
     view, root = open_with(site_browser, app)
     found = root.evaluate("""root => [...root.querySelectorAll('input, select')].map(el => ({
