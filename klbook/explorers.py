@@ -280,3 +280,6 @@ def write_assets(folder, *, cache=None):
 
 # ------------------------------------------------ apps of the later chapters
 # Each registers itself (register(...)) from its own module, klbook/_explore_<name>.py.
+from . import _explore_estimate  # noqa: E402,F401
+from . import _explore_alpha  # noqa: E402,F401
+from . import _explore_meanfield  # noqa: E402,F401

@@ -836,5 +836,20 @@ def phase_explorer(phase=None, *, style=None):
 
 
 # ------------------------------------------------ apps of the later chapters
-# Each lives in its own module (klbook/_widgets_<name>.py) and is re-exported
-# here, so a chapter calls klbook.widgets.<name>_explorer().
+# Each lives in its own module (klbook/_widgets_<name>.py), which builds on the
+# plumbing above; this module hands them out lazily (klbook.widgets.<name>),
+# so importing one of those modules first causes no import cycle.
+_LATER_APPS = {
+    "meanfield_explorer": "_widgets_meanfield",
+    "alpha_explorer": "_widgets_alpha",
+    "estimate_explorer": "_widgets_estimate",
+}
+__all__ += list(_LATER_APPS)
+
+
+def __getattr__(name):
+    if name in _LATER_APPS:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LATER_APPS[name]}", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

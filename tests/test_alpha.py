@@ -424,3 +424,11 @@ def test_alpha_fit_rejects_bad_arguments(kwargs, message):
 def test_alpha_fit_rejects_a_multivariate_target():
     with pytest.raises(ValueError, match=r"^`p` \(the target\) must be a Normal or Mixture, got MultivariateNormal"):
         fit(MultivariateNormal([0, 0], np.eye(2)), "normal", direction="alpha", alpha=0.5)
+
+
+@pytest.mark.parametrize("a", [5e-324, 1e-300, -1e-20, 1e-15])
+def test_subnormal_alpha_is_the_reverse_kl(a):
+    """Regression (hypothesis found it): at alpha = 5e-324 the general formula returned 0."""
+    p, q = Normal(0.0, 1.0), Normal(0.0, 0.5)
+    assert alpha_divergence(p, q, a) == pytest.approx(kl(q, p), rel=1e-12)
+    assert alpha_divergence(q, p, 1 - a) == pytest.approx(kl(q, p), rel=1e-12)

@@ -19,6 +19,9 @@ APPS = {
     "forward_explorer": widgets.forward_explorer,
     "reverse_explorer": widgets.reverse_explorer,
     "phase_explorer": lambda: widgets.phase_explorer(plotting.phase_data(np.linspace(0, 4.5, 19))),
+    "alpha_explorer": widgets.alpha_explorer,
+    "meanfield_explorer": widgets.meanfield_explorer,
+    "estimate_explorer": widgets.estimate_explorer,
 }
 NAN = re.compile(r"\bnan\b", re.IGNORECASE)
 

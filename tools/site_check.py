@@ -34,7 +34,6 @@ DECK_BUDGET_BYTES = 2_000_000
 DECK_DIR = "slides"
 # Where a page's explorer data live, relative to the site (book) or the decks.
 EXPLORER_DATA = {"": "_static/explorers", DECK_DIR: f"{DECK_DIR}/_lib/explorers"}
-_EXPLORER_APP = re.compile(r'class="klbook-explorer" data-app="(\w+)" data-needs-data="yes"')
 
 
 def budget(rel_page: str) -> int:
@@ -79,6 +78,9 @@ class _PageParser(HTMLParser):
                 self.info.ids.add(attrs[key])
         if tag == "div" and "animation" in (attrs.get("class") or "").split():
             self.info.animations += 1
+        if tag == "div" and "klbook-explorer" in (attrs.get("class") or "").split() \
+                and attrs.get("data-needs-data") == "yes":
+            self.info.explorers.add(attrs.get("data-app") or "")
         for attr in LINK_ATTRS.get(tag, ()):
             value = attrs.get(attr)
             if value is None:
@@ -104,7 +106,6 @@ def parse_page(path: Path) -> PageInfo:
     # Animation frames live in JavaScript strings, not in attributes: count them all.
     info.data_uri_bytes = sum(len(m) for m in _DATA_URI.findall(text))
     info.widget_state_bytes = sum(len(m) for m in _WIDGET_STATE.findall(text))
-    info.explorers = set(_EXPLORER_APP.findall(text))
     return info
 
 
