@@ -5,6 +5,8 @@ Minka's D_alpha(P||Q): the forward KL D(P||Q) at alpha = 1, the reverse KL
 D(Q||P) at alpha = 0.
 """
 
+import functools
+
 import ipywidgets as W
 import numpy as np
 
@@ -12,6 +14,12 @@ from . import _apps_alpha, explorers
 from .plotting import PALETTE, colour_name, describe_role, role_style
 from .plotting import style as use_style
 from .widgets import _App, _Canvas, _describe_normal, _nice_limit, _slider, fmt
+
+
+@functools.lru_cache(maxsize=2048)
+def _state(alpha, a):
+    """:func:`klbook._apps_alpha.alpha_state`, cached: dragging a slider revisits lattice points."""
+    return _apps_alpha.alpha_state(alpha, a)
 
 
 def dial_name(alpha):
@@ -52,18 +60,22 @@ def alpha_explorer(*, style=None):
         other_lines = [ax.plot(x, x * 0, color=q_colour, linestyle=":", linewidth=1.5,
                                label="other local optima" if k == 0 else None)[0] for k in range(2)]
         edge_line, = ax.plot(x, x * 0, color=PALETTE["muted"], linestyle="--", linewidth=1.5,
-                             label="run from the middle, not converged")
+                             label="run from the middle: no optimum")
         ax.set_xlim(x[0], x[-1])
         ax.set_xlabel("x")
         ax.set_ylabel("density")
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2,
-                  fontsize="x-small" if style == "lecture" else "small")
+        # A figure legend outside the axes: nothing dynamic overlaps it, so it
+        # stays in the cached background (an axes legend is redrawn on every
+        # update, which was the largest cost of an update).
+        canvas.fig.legend(loc="outside upper center", ncol=2,
+                          fontsize="x-small" if style == "lecture" else "small",
+                          handlelength=1.6, columnspacing=1.0)
     canvas.dynamic(p_line, p_fill, best_line, *other_lines, edge_line)
     state = {"ylim": None}
 
     def update():
         alpha, a = float(dial.value), float(sep.value)
-        st = _apps_alpha.alpha_state(alpha, a)
+        st = _state(alpha, a)
         y = st.p.pdf(x)
         p_line.set_ydata(y)
         p_fill.set_data(x, 0, y)

@@ -283,3 +283,4 @@ def write_assets(folder, *, cache=None):
 from . import _explore_estimate  # noqa: E402,F401
 from . import _explore_alpha  # noqa: E402,F401
 from . import _explore_meanfield  # noqa: E402,F401
+from . import _explore_rlhf  # noqa: E402,F401

@@ -843,6 +843,7 @@ _LATER_APPS = {
     "meanfield_explorer": "_widgets_meanfield",
     "alpha_explorer": "_widgets_alpha",
     "estimate_explorer": "_widgets_estimate",
+    "rlhf_explorer": "_widgets_rlhf",
 }
 __all__ += list(_LATER_APPS)
 

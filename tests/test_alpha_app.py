@@ -100,3 +100,36 @@ def test_dial_names():
     from klbook._widgets_alpha import dial_name
     assert dial_name(1.0) == "forward KL, D(P‖Q)" and dial_name(0.0) == "reverse KL, D(Q‖P)"
     assert dial_name(0.5) == ""
+
+
+def test_alpha_two_is_half_chi_square_and_renyi_is_monotone_in_d():
+    from scipy import integrate
+
+    p = _apps_alpha.alpha_state(0.5, 3.0).p
+    for q in (Normal(0.0, 3.0), Normal(0.5, 1.0)):
+        p2q = integrate.quad(lambda x: math.exp(2 * p.logpdf(x) - q.logpdf(x)), -np.inf, np.inf, epsabs=1e-13)[0]
+        assert kb.alpha_divergence(p, q, 2.0) == pytest.approx((p2q - 1) / 2, rel=1e-9)
+    assert kb.alpha_divergence(p, Normal(0.0, 0.7), 2.0) == math.inf   # sd below sqrt(1/2)
+    q = Normal(0.0, 1.5)
+    for alpha in (-0.5, 0.5, 2.0):
+        i = integrate.quad(lambda x: math.exp(alpha * p.logpdf(x) + (1 - alpha) * q.logpdf(x)),
+                           -np.inf, np.inf, epsabs=1e-14)[0]
+        d = kb.alpha_divergence(p, q, alpha)
+        assert math.log(i) / (alpha - 1) == pytest.approx(math.log1p(-alpha * (1 - alpha) * d) / (alpha - 1), rel=1e-9)
+
+
+def test_phase_boundary_at_a_3_on_the_lattice():
+    regimes = [_apps_alpha.alpha_state(al, 3.0).regime for al in (-0.2, -0.15, 0.1, 0.15, 0.45, 0.5)]
+    assert regimes == [3, 2, 2, 1, 1, 0]
+    assert [_apps_alpha.alpha_state(al, 1.75).regime for al in (-1.0, 0.0, 2.0)] == [4, 0, 0]
+
+
+def test_widget_cache_returns_the_state():
+    from klbook import _widgets_alpha
+
+    _widgets_alpha._state.cache_clear()
+    st = _widgets_alpha._state(-0.5, 3.0)
+    ref = _apps_alpha.alpha_state(-0.5, 3.0)
+    assert st.regime == ref.regime and [r.q for r in st.optima] == [r.q for r in ref.optima]
+    assert _widgets_alpha._state(-0.5, 3.0) is st
+    assert _widgets_alpha._state.cache_info().hits == 1

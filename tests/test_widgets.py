@@ -22,6 +22,7 @@ APPS = {
     "alpha_explorer": widgets.alpha_explorer,
     "meanfield_explorer": widgets.meanfield_explorer,
     "estimate_explorer": widgets.estimate_explorer,
+    "rlhf_explorer": widgets.rlhf_explorer,
 }
 NAN = re.compile(r"\bnan\b", re.IGNORECASE)
 

@@ -165,9 +165,17 @@ def intro_notebook(repo: Path) -> str:
     return re.sub(r"\.(md|ipynb)$", "", root) + ".ipynb"
 
 
+def toc_order(repo: Path) -> list[str]:
+    """Chapter file stems in the book's reading order (_toc.yml, by line)."""
+    return re.findall(r"file:\s*chapters/([\w-]+)", (repo / "_toc.yml").read_text())
+
+
 def widget_notebook(notebooks_out: Path, repo: Path) -> str | None:
-    """The first chapter notebook whose executed copy displays an ipywidget."""
-    for executed in sorted(notebooks_out.glob("*.executed.ipynb")):
+    """The first chapter notebook, in reading order, whose executed copy displays an ipywidget."""
+    order = {stem: i for i, stem in enumerate(toc_order(repo))}
+    executed_files = sorted(notebooks_out.glob("*.executed.ipynb"),
+                            key=lambda p: (order.get(p.name.replace(".executed.ipynb", ""), len(order)), p.name))
+    for executed in executed_files:
         if first_widget_cell(executed) is not None:
             name = executed.name.replace(".executed.ipynb", ".ipynb")
             found = sorted(repo.glob(f"chapters/**/{name}"))
