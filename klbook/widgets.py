@@ -658,7 +658,18 @@ def reverse_explorer(*, style=None):
                                markeredgecolor="white", label="global optimum")
         loc_mark, = ax_l.plot([], [], linestyle="none", marker="D", markerfacecolor="white",
                               markeredgecolor=rs_r["color"], label="other local optima")
-        ax_l.legend(loc="lower left", fontsize="x-small", framealpha=0.85, frameon=True)
+        # One figure legend above the panels, outside every axes: nothing
+        # dynamic overlaps it, so it is drawn once into the cached background
+        # (three axes legends redrawn over the data cost about 40% of an update).
+        handles, labels = [], []
+        for ax in (ax_d, ax_i, ax_l):
+            h, lab = ax.get_legend_handles_labels()
+            handles += h
+            labels += lab
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+        fig.legend(handles, labels, loc="outside upper center", ncol=4,
+                   fontsize="x-small" if style == "lecture" else "small")
     for artist in (path_line, path_core, start_mark, glob_mark, loc_mark):
         artist.set_zorder(5)
     canvas.dynamic(p_line, p_fill, s_line, q_line, i_line, i_fill,
