@@ -40,20 +40,14 @@ slides: $(STAMP) $(NODE_STAMP)
 # Each stage is timed (tools/timed.py); the table is printed at the end, and
 # pytest prints its own split (unit, nbval, Binder proof, browser).
 TIMED := $(PYTHON) tools/timed.py
-BINDER_LOG := _build/binder-check.log
 test:
 	@$(TIMED) --reset
 	@$(TIMED) "system tools" -- $(MAKE) --no-print-directory system-tools
 	@$(TIMED) "venv" -- $(MAKE) --no-print-directory venv
 	@$(TIMED) "npm packages" -- $(MAKE) --no-print-directory node-modules
-	@# The Binder proof builds its own venv from binder/ and runs the notebooks
-	@# from source, so it runs beside the book build; tests/test_binder.py
-	@# waits for its result ($(BINDER_LOG) and its .rc) and checks it.
-	@rm -f $(BINDER_LOG) $(BINDER_LOG).rc && mkdir -p _build
-	@( $(BIN)/python tools/binder_check.py --lab > $(BINDER_LOG) 2>&1; echo $$? > $(BINDER_LOG).rc ) &
 	@$(TIMED) "book (site + decks)" -- $(MAKE) --no-print-directory book
 	@$(TIMED) "site check" -- $(BIN)/python tools/site_check.py
-	@$(TIMED) "pytest" -- env KLBOOK_BINDER_LOG=$(BINDER_LOG) $(BIN)/python -m pytest
+	@$(TIMED) "pytest" -- $(BIN)/python -m pytest
 	@$(TIMED) --table
 
 # Chromium and npm from Debian's packages, only if missing (apt-get, as root).
