@@ -16,7 +16,6 @@ the 50-digit quad reference in ``tests/test_alpha.py``.
 
 import math
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -28,19 +27,11 @@ from klbook import Mixture, MultivariateNormal, Normal
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import test_alpha  # noqa: E402  (its 50-digit reference)
 
+from bench_core import median_time  # noqa: E402  (one timing helper for every benchmark)
+
 TARGET = Mixture([0.5, 0.5], [Normal(-2.0, 1.0), Normal(2.0, 1.0)])
 MODEL = Normal(0.3, 1.7)
 ALPHAS = (1e-6, 0.5, 2.0)
-
-
-def median_time(fn, *, repeat, number=1):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - t0) / number)
-    return float(np.median(times))
 
 
 def tutorial_alpha(alpha, mu, sd, lo=-15.0, hi=15.0):
