@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.klbook-installed
 JB_EXECUTE ?= force
 NODE_STAMP := node_modules/.klbook-installed
 
-.PHONY: book test test-fast bench lock clean venv system-tools node-modules slides site-check binder-check
+.PHONY: book test test-fast bench lock clean venv system-tools node-modules slides site-check binder-check binder-env
 
 venv: $(STAMP)
 
@@ -22,10 +22,17 @@ $(STAMP): requirements-test.txt binder/requirements.txt pyproject.toml
 # (--all, old pages removed: the tests discover pages from the build);
 # `make book JB_EXECUTE=cache` reuses _build/.jupyter_cache for quick edits.
 # The mode reaches the build through _ext/klbook_site.py ("auto" is refused).
+# The decks' lecture runs (tools/build_slides.py --execute-only, into
+# _build/lecture) go beside the book build: one kernel each, on two cores.
 book: $(STAMP) $(NODE_STAMP)
-	@if [ "$(JB_EXECUTE)" = force ]; then rm -rf _build/html _build/jupyter_execute; fi
+	@if [ "$(JB_EXECUTE)" = force ]; then rm -rf _build/html _build/jupyter_execute _build/lecture; fi
+	@mkdir -p _build
+	@$(BIN)/python tools/build_slides.py --execute-only > _build/lecture-runs.log 2>&1 & lecture=$$!; \
 	KLBOOK_JB_EXECUTE=$(JB_EXECUTE) $(BIN)/jupyter-book build . -W -n --keep-going \
-	  $(if $(filter force,$(JB_EXECUTE)),--all)
+	  $(if $(filter force,$(JB_EXECUTE)),--all); book=$$?; \
+	wait $$lecture; runs=$$?; \
+	if [ $$runs -ne 0 ]; then cat _build/lecture-runs.log; echo "lecture runs failed"; fi; \
+	[ $$book -eq 0 ] && [ $$runs -eq 0 ]
 	$(MAKE) --no-print-directory slides
 
 # The chapters as reveal.js slide decks in _build/html/slides/ (run after the
@@ -33,6 +40,19 @@ book: $(STAMP) $(NODE_STAMP)
 # require.js, MathJax and the widget manager are copied from node_modules.
 slides: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/build_slides.py
+
+# The Binder proof, split so that no notebook runs twice: the environment is
+# made from binder/ alone in $(BINDER_ENV) (its kernel installed as the
+# kernelspec $(BINDER_KERNEL)) and its JupyterLab and RISE are driven in
+# Chromium; then nbval runs every notebook in that kernel, and
+# tests/test_binder.py reads this log and checks the kernel nbval used.
+BINDER_ENV    := _build/binder-env
+BINDER_KERNEL := klbook-binder
+BINDER_LOG    := _build/binder-check.log
+binder-env: $(STAMP) system-tools
+	@$(BIN)/python tools/binder_check.py --lab --no-notebooks --env-dir $(BINDER_ENV) \
+	  --kernel-name $(BINDER_KERNEL) > $(BINDER_LOG) 2>&1; echo $$? > $(BINDER_LOG).rc; \
+	  grep '^\[binder-check\]' $(BINDER_LOG) || true
 
 # Builds the book once, then: page weights and links (table printed), and
 # pytest, which includes the Binder proof (tests/test_binder.py) and the
@@ -47,7 +67,10 @@ test:
 	@$(TIMED) "npm packages" -- $(MAKE) --no-print-directory node-modules
 	@$(TIMED) "book (site + decks)" -- $(MAKE) --no-print-directory book
 	@$(TIMED) "site check" -- $(BIN)/python tools/site_check.py
-	@$(TIMED) "pytest" -- $(BIN)/python -m pytest
+	@$(TIMED) "Binder env + JupyterLab" -- $(MAKE) --no-print-directory binder-env
+	@$(TIMED) "pytest (2 workers)" -- env KLBOOK_BINDER_LOG=$(BINDER_LOG) KLBOOK_BINDER_KERNEL=$(BINDER_KERNEL) \
+	  JUPYTER_PATH=$(CURDIR)/$(BINDER_ENV)/share/jupyter \
+	  $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-kernel-name $(BINDER_KERNEL)
 	@$(TIMED) --table
 
 # Chromium and npm from Debian's packages, only if missing (apt-get, as root).

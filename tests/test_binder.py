@@ -70,12 +70,49 @@ def binder_check_result(timeout_s=1800):
     return result.returncode, result.stdout + "\n" + result.stderr
 
 
-def test_binder_environment_runs_every_notebook(capsys):
+def test_binder_environment_runs_every_notebook(capsys, request):
     """Fresh venv from binder/ only; every chapter notebook runs top to bottom in it;
-    its JupyterLab opens the intro and live widgets respond."""
+    its JupyterLab opens the intro and live widgets respond.
+
+    In `make test` the notebooks run once, under nbval, in the Binder
+    environment's kernel (KLBOOK_BINDER_KERNEL names its kernelspec, which
+    tools/binder_check.py --kernel-name installed): this checks that nbval used
+    that kernel and that the kernel is the Binder environment's Python with
+    klbook from the environment's copy of the repository.
+    """
     code, output = binder_check_result()
     with capsys.disabled():
         summary = [line for line in output.splitlines()
                    if line.startswith("[binder-check]") or re.match(r"\s*(ok|FAILED)\s", line)]
         print("\n" + "\n".join(summary))
     assert code == 0, output[-8000:]
+    kernel = os.environ.get("KLBOOK_BINDER_KERNEL")
+    if kernel:
+        assert request.config.getoption("nbval_kernel_name") == kernel, (
+            f"make test runs the notebooks under nbval in the Binder kernel {kernel!r}; "
+            f"this pytest has --nbval-kernel-name={request.config.getoption('nbval_kernel_name')!r}")
+        prefix, where = _kernel_reports(kernel, "import sys, klbook; print(sys.prefix); print(klbook.__file__)")
+        env_dir = Path(os.environ.get("JUPYTER_PATH", "")).parents[1]
+        assert Path(prefix).resolve() == (env_dir / "venv").resolve(), (prefix, env_dir)
+        assert Path(where).resolve().is_relative_to((env_dir / "repo").resolve()), where
+
+
+def _kernel_reports(kernel: str, code: str) -> list[str]:
+    """Lines printed by `code` run in a fresh kernel of the kernelspec `kernel`."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name=kernel)
+    try:
+        lines = []
+
+        def collect(msg):
+            if msg["msg_type"] == "stream":
+                lines.extend(msg["content"]["text"].splitlines())
+            elif msg["msg_type"] == "error":
+                lines.append("ERROR " + msg["content"]["ename"] + ": " + msg["content"]["evalue"])
+
+        client.execute_interactive(code, output_hook=collect, timeout=120)
+        return lines
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

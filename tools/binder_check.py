@@ -21,7 +21,13 @@ What repo2docker does with this repository, minus Docker:
 Executed notebooks and logs go to ``_build/binder-check/``. Prints the time
 of each stage. Exit status 1 on any failure.
 
+``make test`` runs ``--no-notebooks --env-dir _build/binder-env --kernel-name
+klbook-binder``: step 5 is left to nbval, which runs every notebook in the
+environment's kernel (installed as that kernelspec), so no notebook runs twice;
+JupyterLab then opens the committed notebooks, whose outputs nbval checks.
+
 Usage: python tools/binder_check.py [--lab] [--keep] [--notebooks GLOB ...]
+       [--env-dir DIR [--kernel-name NAME]] [--no-notebooks]
 """
 
 from __future__ import annotations
@@ -42,46 +48,6 @@ OUT = ROOT / "_build" / "binder-check"
 # Files of the working tree never copied (repo2docker gets a clean checkout).
 SKIP_DIRS = {".git", ".venv", "_build", "node_modules", ".pytest_cache", ".hypothesis",
              "__pycache__", ".ipynb_checkpoints", ".jupyter_cache"}
-
-# Run inside the fresh environment: executes the notebooks with nbclient.
-RUNNER = r'''
-import json, sys, time, traceback
-from pathlib import Path
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
-
-out_dir, prefix = Path(sys.argv[1]), sys.argv[2]
-failures = 0
-for name in sys.argv[3:]:
-    path = Path(name)
-    nb = nbformat.read(path, as_version=4)
-    # A probe cell, run last in the same kernel: proves which Python ran it.
-    nb.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.prefix)"))
-    start = time.perf_counter()
-    # The notebook's own kernelspec, as JupyterLab would start it on Binder.
-    client = NotebookClient(nb, timeout=600,
-                            resources={"metadata": {"path": str(path.parent)}})
-    try:
-        client.execute()
-        probe = "".join(o.get("text", "") for o in nb.cells[-1].outputs).strip()
-        if Path(probe).resolve() != Path(prefix).resolve():
-            raise RuntimeError(f"kernel ran in {probe!r}, not in the Binder environment {prefix!r}")
-        status = "ok"
-    except CellExecutionError as err:
-        failures += 1
-        status = "FAILED"
-        print(f"--- {path}: cell error\n{str(err)[-3000:]}", file=sys.stderr)
-    except Exception as err:
-        failures += 1
-        status = "FAILED"
-        print(f"--- {path}: {type(err).__name__}: {err}", file=sys.stderr)
-    nb.cells.pop()
-    out = out_dir / path.with_suffix(".executed.ipynb").name
-    nbformat.write(nb, out)
-    print(f"{status:>6}  {time.perf_counter() - start:7.1f} s  {path}", flush=True)
-sys.exit(1 if failures else 0)
-'''
 
 
 def log(message: str) -> None:
@@ -170,17 +136,23 @@ def toc_order(repo: Path) -> list[str]:
     return re.findall(r"file:\s*chapters/([\w-]+)", (repo / "_toc.yml").read_text())
 
 
-def widget_notebook(notebooks_out: Path, repo: Path) -> str | None:
+def executed_copy(repo: Path, stem: str) -> Path | None:
+    """The notebook ``stem`` as executed by this run (``OUT/<stem>.executed.ipynb``);
+    with ``--no-notebooks``, its committed outputs (which nbval compares with a
+    fresh run in this environment's kernel)."""
+    run = OUT / f"{stem}.executed.ipynb"
+    if run.is_file():
+        return run
+    found = sorted(repo.glob(f"chapters/**/{stem}.ipynb"))
+    return found[0] if found else None
+
+
+def widget_notebook(repo: Path) -> str | None:
     """The first chapter notebook, in reading order, whose executed copy displays an ipywidget."""
-    order = {stem: i for i, stem in enumerate(toc_order(repo))}
-    executed_files = sorted(notebooks_out.glob("*.executed.ipynb"),
-                            key=lambda p: (order.get(p.name.replace(".executed.ipynb", ""), len(order)), p.name))
-    for executed in executed_files:
-        if first_widget_cell(executed) is not None:
-            name = executed.name.replace(".executed.ipynb", ".ipynb")
-            found = sorted(repo.glob(f"chapters/**/{name}"))
-            if found:
-                return found[0].relative_to(repo).as_posix()
+    for stem in toc_order(repo):
+        executed = executed_copy(repo, stem)
+        if executed is not None and first_widget_cell(executed) is not None:
+            return sorted(repo.glob(f"chapters/**/{stem}.ipynb"))[0].relative_to(repo).as_posix()
     return None
 
 
@@ -231,7 +203,7 @@ def check_jupyterlab(venv: Path, repo: Path, env: dict, logfile: Path) -> list[s
                 try:
                     page = browser.new_page(viewport={"width": 1280, "height": 900})
                     problems += _open_intro(page, base, token, repo)
-                    live = widget_notebook(OUT, repo)
+                    live = widget_notebook(repo)
                     if live is None:
                         log("no chapter displays ipywidgets: live widget check not applicable")
                     else:
@@ -240,7 +212,7 @@ def check_jupyterlab(venv: Path, repo: Path, env: dict, logfile: Path) -> list[s
                         # notebook would stop RISE with a "File Changed" dialog.
                         page.close()
                         page = browser.new_page(viewport={"width": 1280, "height": 800})
-                        problems += _rise_live_widget(page, base, token, live)
+                        problems += _rise_live_widget(page, base, token, live, repo)
                 except Exception as err:  # a timeout in the UI: report it, keep the screenshot
                     page.screenshot(path=str(OUT / "jupyterlab-failure.png"))
                     problems.append(f"JupyterLab: {type(err).__name__}: {str(err).splitlines()[0]} "
@@ -383,7 +355,7 @@ def first_widget_cell(executed: Path) -> int | None:
     return None
 
 
-def _rise_live_widget(page, base: str, token: str, notebook: str) -> list[str]:
+def _rise_live_widget(page, base: str, token: str, notebook: str, repo: Path) -> list[str]:
     """Present ``notebook`` with jupyterlab-rise, run it up to its first widget, drag a slider.
 
     RISE shows a notebook in its own slideshow app (``/rise/<path>``), which
@@ -392,8 +364,7 @@ def _rise_live_widget(page, base: str, token: str, notebook: str) -> list[str]:
     Shift+Enter runs a cell and moves on (the deck follows), up to and
     including the widget's cell.
     """
-    executed = OUT / Path(notebook).with_suffix(".executed.ipynb").name
-    index = first_widget_cell(executed)
+    index = first_widget_cell(executed_copy(repo, Path(notebook).stem))
     if index is None:
         return [f"{notebook}: no widget cell to present with RISE"]
     errors: list[str] = []
@@ -454,7 +425,17 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary environment")
     parser.add_argument("--lab", action="store_true",
                         help="also start JupyterLab there and drive it in Chromium (needs playwright)")
+    parser.add_argument("--env-dir", type=Path, default=None,
+                        help="build the environment in this directory (made afresh) and keep it")
+    parser.add_argument("--kernel-name", default=None,
+                        help="also install the environment's kernel as this kernelspec under "
+                             "ENV_DIR/share/jupyter (for nbval --nbval-kernel-name)")
+    parser.add_argument("--no-notebooks", action="store_true",
+                        help="do not execute the notebooks here: nbval runs them in this "
+                             "environment's kernel (make test)")
     args = parser.parse_args(argv)
+    if args.kernel_name and not args.env_dir:
+        parser.error("--kernel-name needs --env-dir (the kernelspec must outlive this run)")
 
     binder = ROOT / "binder"
     if not (binder / "requirements.txt").is_file():
@@ -464,7 +445,13 @@ def main(argv=None) -> int:
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
     logfile = OUT / "install.log"
-    tmp = Path(tempfile.mkdtemp(prefix="klbook-binder-"))
+    if args.env_dir:
+        tmp = args.env_dir.resolve()
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="klbook-binder-"))
     repo, venv = tmp / "repo", tmp / "venv"
     # A clean environment: nothing from the developer's venv or Jupyter/IPython
     # setup (kernelspecs, config) leaks in. pip keeps the machine's own settings
@@ -503,22 +490,29 @@ def main(argv=None) -> int:
                     if not re.search(rf"{re.escape(name)} v\S+ enabled\s+OK", listing)]
         problems += [f"{p}: a MyST notebook; Binder's JupyterLab opens it as text. Make it an .ipynb"
                     for p in myst_notebooks(repo)]
-        notebooks = find_notebooks(repo, args.notebooks)
-        if not notebooks:
+        if args.kernel_name:
+            # The environment's own ipykernel writes the spec: argv[0] is its Python.
+            run([str(venv / "bin" / "python"), "-m", "ipykernel", "install", "--prefix", str(tmp),
+                 "--name", args.kernel_name, "--display-name", f"Python 3 (Binder check: {args.kernel_name})"],
+                cwd=repo, env=env, logfile=logfile)
+            log(f"kernelspec {args.kernel_name!r} in {tmp / 'share' / 'jupyter'} (JUPYTER_PATH)")
+        notebooks = [] if args.no_notebooks else find_notebooks(repo, args.notebooks)
+        if not notebooks and not args.no_notebooks:
             problems.append(f"no notebook matches {args.notebooks}")
         for problem in problems:
             log(f"FAILED: {problem}")
         start = time.perf_counter()
         rel = [str(nb.relative_to(repo)) for nb in notebooks]
-        runner = tmp / "run_notebooks.py"
-        runner.write_text(RUNNER)
         result = subprocess.run(
-            [str(venv / "bin" / "python"), str(runner), str(OUT), str(venv), *rel],
+            [str(venv / "bin" / "python"), str(repo / "tools" / "binder_runner.py"), str(OUT), str(venv), *rel],
             cwd=repo, env=env,
         ) if notebooks else None
-        timings["notebooks"] = time.perf_counter() - start
-        log(f"{len(notebooks)} notebooks run in {timings['notebooks']:.1f} s "
-            f"(executed copies in {OUT})")
+        if args.no_notebooks:
+            log("notebooks not run here: nbval runs them in this environment's kernel")
+        else:
+            timings["notebooks"] = time.perf_counter() - start
+            log(f"{len(notebooks)} notebooks run in {timings['notebooks']:.1f} s "
+                f"(executed copies in {OUT})")
         if args.lab:
             start = time.perf_counter()
             lab_problems = check_jupyterlab(venv, repo, env, OUT / "jupyterlab.log")
@@ -526,11 +520,11 @@ def main(argv=None) -> int:
                 log(f"FAILED: {problem}")
             problems += lab_problems
             timings["jupyterlab"] = time.perf_counter() - start
-        ok = not problems and result is not None and result.returncode == 0
+        ok = not problems and (args.no_notebooks or (result is not None and result.returncode == 0))
         log(("PASSED" if ok else "FAILED") + ": " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
         return 0 if ok else 1
     finally:
-        if args.keep:
+        if args.keep or args.env_dir:
             log(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)

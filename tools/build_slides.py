@@ -395,7 +395,35 @@ def lecture_run(path: Path):
     return nb
 
 
-def build(root: Path, site: Path, node_modules: Path) -> list[Path]:
+def _newest_source(root: Path, path: Path) -> float:
+    """Newest modification time among the notebook and the klbook sources it runs."""
+    return max([path.stat().st_mtime] + [p.stat().st_mtime for p in (root / "klbook").rglob("*")
+                                         if p.is_file() and "__pycache__" not in p.parts])
+
+
+def lecture_notebook(root: Path, path: Path, lecture_dir: Path):
+    """The lecture run of `path`: read from `lecture_dir` when ``--execute-only``
+    wrote it there after the last change to the notebook or to klbook (``make
+    book`` runs that beside the book build, so the two executions share the
+    two cores), else executed now."""
+    saved = lecture_dir / path.name
+    if saved.is_file() and saved.stat().st_mtime >= _newest_source(root, path):
+        return nbformat.read(saved, as_version=4)
+    return lecture_run(path)
+
+
+def execute_only(root: Path, lecture_dir: Path) -> int:
+    """Run every chapter in the lecture style into `lecture_dir` (no export)."""
+    lecture_dir.mkdir(parents=True, exist_ok=True)
+    for path in toc_chapters(root):
+        out = lecture_dir / path.name
+        out.unlink(missing_ok=True)
+        nbformat.write(lecture_run(path), out)
+        print(f"lecture run: {out}", flush=True)
+    return 0
+
+
+def build(root: Path, site: Path, node_modules: Path, lecture_dir: Path) -> list[Path]:
     slides = site / SLIDES_DIR
     if slides.exists():
         shutil.rmtree(slides)
@@ -408,7 +436,7 @@ def build(root: Path, site: Path, node_modules: Path) -> list[Path]:
     export = exporter()
     decks = []
     for path in toc_chapters(root):
-        nb = prepare(lecture_run(path), docs)
+        nb = prepare(lecture_notebook(root, path, lecture_dir), docs)
         title = docs.get(path.stem, path.stem)
         resources = {
             "metadata": {"name": title},
@@ -428,14 +456,21 @@ def main(argv=None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="the book's root (with _toc.yml)")
     parser.add_argument("--site", type=Path, default=None, help="built site (default ROOT/_build/html)")
     parser.add_argument("--node-modules", type=Path, default=None, help="default ROOT/node_modules")
+    parser.add_argument("--lecture-dir", type=Path, default=None,
+                        help="lecture runs of the chapters (default ROOT/_build/lecture)")
+    parser.add_argument("--execute-only", action="store_true",
+                        help="only run the chapters in the lecture style into --lecture-dir")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     site = (args.site or root / "_build" / "html").resolve()
     node_modules = (args.node_modules or root / "node_modules").resolve()
+    lecture_dir = (args.lecture_dir or root / "_build" / "lecture").resolve()
+    if args.execute_only:
+        return execute_only(root, lecture_dir)
     if not site.is_dir():
         print(f"{site} does not exist: build the book first (make book)", file=sys.stderr)
         return 1
-    decks = build(root, site, node_modules)
+    decks = build(root, site, node_modules, lecture_dir)
     for deck in decks:
         n = len(re.findall(r"<section\b", deck.read_text(encoding="utf-8")))
         print(f"{deck.relative_to(site)}: {deck.stat().st_size / 1e6:.2f} MB, {n} <section>s")
