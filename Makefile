@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.klbook-installed
 JB_EXECUTE ?= force
 NODE_STAMP := node_modules/.klbook-installed
 
-.PHONY: book test test-fast bench lock clean venv system-tools node-modules slides site-check binder-check binder-env
+.PHONY: book test test-fast bench lock clean venv system-tools node-modules slides pdf site-check binder-check binder-env
 
 venv: $(STAMP)
 
@@ -40,6 +40,11 @@ book: $(STAMP) $(NODE_STAMP)
 # require.js, MathJax and the widget manager are copied from node_modules.
 slides: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/build_slides.py
+
+# The whole book as one PDF, _build/html/klbook.pdf (the intro links it): Chromium
+# prints the built pages, pypdf joins them (tools/build_pdf.py). Run after the book.
+pdf: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/build_pdf.py
 
 # The Binder proof, split so that no notebook runs twice: the environment is
 # made from binder/ alone in $(BINDER_ENV) (its kernel installed as the
