@@ -26,41 +26,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from klbook_browser import launch, missing_chromium, site_pages
 
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_DIR = Path(os.environ.get("KLBOOK_SITE_DIR", ROOT / "_build" / "html")).resolve()
 SCREENSHOT_DIR = SITE_DIR.parent / "screenshots"
-CHROMIUM = os.environ.get("KLBOOK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 PHONE_WIDTH = 390
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
     "phone": {"viewport": {"width": PHONE_WIDTH, "height": 844}, "is_mobile": True, "has_touch": True},
 }
-# Folders of the build that hold assets, not pages (as in tools/site_check.py).
-NON_PAGE_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static", "reports"}
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 LOAD_TIMEOUT_MS = 30_000
 
 
 def discover_pages(site_dir: Path = SITE_DIR) -> list[str]:
     """Site-relative paths of every HTML page of the built book."""
-    if not site_dir.is_dir():
-        return []
-    return sorted(
-        p.relative_to(site_dir).as_posix()
-        for p in site_dir.rglob("*.html")
-        if p.relative_to(site_dir).parts[0] not in NON_PAGE_DIRS
-    )
+    return [p.relative_to(site_dir).as_posix() for p in site_pages(site_dir)]
 
 
 # Slide decks (make slides) show one slide at a time, so widgets and players
@@ -252,12 +235,12 @@ def wait_until_settled(page, has_widgets: bool, timeout_ms: int = LOAD_TIMEOUT_M
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run tools/ensure-system-tools.sh (make test does)")
+    if missing_chromium():
+        pytest.fail(missing_chromium())
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch(playwright.chromium)
         try:
             yield browser
         finally:
