@@ -1,4 +1,4 @@
-# The two commands a reader needs: `make book` and `make test`.
+# The two commands a reader needs: `make book` (site, slide decks, book PDF) and `make test`.
 # Both create (or reuse) .venv from the pinned files, then do their job.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -34,6 +34,7 @@ book: $(STAMP) $(NODE_STAMP)
 	if [ $$runs -ne 0 ]; then cat _build/lecture-runs.log; echo "lecture runs failed"; fi; \
 	[ $$book -eq 0 ] && [ $$runs -eq 0 ]
 	$(MAKE) --no-print-directory slides
+	$(MAKE) --no-print-directory pdf
 
 # The chapters as reveal.js slide decks in _build/html/slides/ (run after the
 # book: its build starts from an empty _build/html). Offline: reveal.js,

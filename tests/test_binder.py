@@ -77,7 +77,9 @@ def _kernel_reports(kernel: str, code: str) -> list[str]:
     """Lines printed by `code` run in a fresh kernel of the kernelspec `kernel`."""
     from jupyter_client.manager import start_new_kernel
 
-    manager, client = start_new_kernel(kernel_name=kernel)
+    # In chapters/, as nbval and JupyterLab start a notebook's kernel: from the
+    # repository root, `import klbook` would find the working tree's package.
+    manager, client = start_new_kernel(kernel_name=kernel, cwd=str(ROOT / "chapters"))
     try:
         lines = []
 

@@ -1,5 +1,5 @@
 """How klbook drives a browser, defined once: Debian's Chromium and its flags,
-and which files of a built site are pages.
+which files of a built site are pages, and the site served on 127.0.0.1.
 
 Used by tools/binder_check.py, tools/build_pdf.py, tools/site_check.py, the
 browser tests (tests/browser/conftest.py; pytest's ``pythonpath`` includes
@@ -8,7 +8,11 @@ tools/) and benchmarks/bench_explorers.py.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 # Debian's Chromium (tools/ensure-system-tools.sh installs it); never a
@@ -48,3 +52,26 @@ def site_pages(html_dir: Path) -> list[Path]:
         return []
     return sorted(p for p in html_dir.rglob("*.html")
                   if p.relative_to(html_dir).parts[0] not in NON_PAGE_DIRS)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static file handler that does not print every request."""
+
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+
+@contextmanager
+def serve(directory: Path):
+    """Serve ``directory`` on 127.0.0.1 from a thread; yields the base URL."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -15,18 +15,13 @@ open for the checks; the screenshots are taken right after loading, into
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import shutil
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from klbook_browser import launch, missing_chromium, site_pages
+from klbook_browser import launch, missing_chromium, serve, site_pages
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,29 +68,6 @@ def pytest_generate_tests(metafunc):
                 # Fail (not skip) when the site is missing: run `make book` first.
                 pages = [f"<no pages under {SITE_DIR}: run `make book` first>"]
             metafunc.parametrize(name, pages)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static file handler that does not print every request."""
-
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
-        pass
-
-
-@contextmanager
-def serve(directory: Path):
-    """Serve ``directory`` on 127.0.0.1 from a thread; yields the base URL."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @dataclass
@@ -249,11 +221,9 @@ def browser():
 
 @pytest.fixture(scope="session")
 def site_browser(browser):
-    """The built book, served and opened in Chromium (screenshots renewed each session)."""
+    """The built book, served and opened in Chromium (the root conftest.py clears old screenshots)."""
     if not SITE_DIR.is_dir():
         pytest.fail(f"{SITE_DIR} does not exist: run `make book` first")
-    if SCREENSHOT_DIR.exists():
-        shutil.rmtree(SCREENSHOT_DIR)
     with serve(SITE_DIR) as base_url:
         opener = SiteBrowser(browser, base_url, SITE_DIR, SCREENSHOT_DIR)
         try:
