@@ -116,3 +116,55 @@ def test_deck_meets_wcag_2_1_aa(site_browser, axe_report, deck, deck_view):
             page.close()
     if query:
         assert problems == [], f"{deck}{query}: " + "; ".join(problems)
+
+
+# ------------------------------------------------------------------ keyboard
+
+#: Pages whose tab order is walked: the one with the most formulas and explorers.
+KEYBOARD_PAGES = ["chapters/reverse-kl.html"]
+MAX_TAB_STOPS = 400
+
+FOCUS_JS = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+        || style.boxShadow !== 'none';
+    // The sidebar's expanders show focus on their chevron (the theme's rule).
+    const toggle = el.querySelector(':scope > .toctree-toggle');
+    const toggleRing = toggle && getComputedStyle(toggle).outlineStyle !== 'none';
+    const box = el.getBoundingClientRect();
+    const cls = String(el.className && el.className.baseVal !== undefined ? el.className.baseVal : el.className);
+    return {
+        what: el.tagName.toLowerCase() + (cls ? '.' + cls.trim().split(/\\s+/).slice(0, 3).join('.') : '')
+              + (el.getAttribute('aria-label') ? `[${el.getAttribute('aria-label')}]` : ''),
+        math: !!el.closest('mjx-container'),
+        visible: box.width > 0 && box.height > 0,
+        ring: ring || !!toggleRing,
+    };
+}"""
+
+
+@pytest.mark.parametrize("rel", KEYBOARD_PAGES)
+def test_tab_order_skips_formulas_and_every_stop_shows_focus(site_browser, rel):
+    """Tab walks the controls, not the formulas (MathJax's default makes each
+    one a tab stop), and each control it reaches shows a focus ring."""
+    if not (SITE_DIR / rel).is_file():
+        pytest.fail(rel)
+    view = site_browser.open(rel, "desktop")
+    page = view.page
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    stops, first = [], None
+    for _ in range(MAX_TAB_STOPS):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUS_JS)
+        if stop is None or stop == first:
+            break
+        first = first or stop
+        stops.append(stop)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    assert stops, f"{rel}: Tab reaches nothing"
+    formulas = [s for s in stops if s["math"]]
+    assert formulas == [], f"{rel}: {len(formulas)} of {len(stops)} tab stops are formulas"
+    unmarked = sorted({s["what"] for s in stops if s["visible"] and not s["ring"]})
+    assert unmarked == [], f"{rel}: no visible focus on " + ", ".join(unmarked)
