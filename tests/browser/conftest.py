@@ -174,6 +174,11 @@ class SiteBrowser:
         refuse_external(page, self.base_url, problems)
         return page, problems
 
+    def release(self, view: PageView) -> None:
+        """Close a view no other check will use (frees the browser's memory)."""
+        self.views.pop((view.rel, view.viewport, view.mode), None)
+        view.page.close()
+
     def _route(self, view: PageView):
         refuse_external(view.page, self.base_url, view.problems)
 
