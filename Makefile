@@ -1,4 +1,4 @@
-# The two commands a reader needs: `make book` and `make test`.
+# The two commands a reader needs: `make book` (site, slide decks, book PDF) and `make test`.
 # Both create (or reuse) .venv from the pinned files, then do their job.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.klbook-installed
 JB_EXECUTE ?= force
 NODE_STAMP := node_modules/.klbook-installed
 
-.PHONY: book test test-fast bench lock clean venv system-tools node-modules slides site-check binder-check binder-env
+.PHONY: book test test-fast bench lock clean venv system-tools node-modules slides pdf site-check binder-check binder-env
 
 venv: $(STAMP)
 
@@ -34,12 +34,18 @@ book: $(STAMP) $(NODE_STAMP)
 	if [ $$runs -ne 0 ]; then cat _build/lecture-runs.log; echo "lecture runs failed"; fi; \
 	[ $$book -eq 0 ] && [ $$runs -eq 0 ]
 	$(MAKE) --no-print-directory slides
+	$(MAKE) --no-print-directory pdf
 
 # The chapters as reveal.js slide decks in _build/html/slides/ (run after the
 # book: its build starts from an empty _build/html). Offline: reveal.js,
 # require.js, MathJax and the widget manager are copied from node_modules.
 slides: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/build_slides.py
+
+# The whole book as one PDF, _build/html/klbook.pdf (the intro links it): Chromium
+# prints the built pages, pypdf joins them (tools/build_pdf.py). Run after the book.
+pdf: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/build_pdf.py
 
 # The Binder proof, split so that no notebook runs twice: the environment is
 # made from binder/ alone in $(BINDER_ENV) (its kernel installed as the

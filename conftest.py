@@ -8,6 +8,7 @@ the run and written to _build/stage-times-pytest.tsv.
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -30,6 +31,11 @@ def _group(nodeid: str) -> str:
 
 def pytest_sessionstart(session):
     _START[0] = time.perf_counter()
+    # The browser tests write _build/screenshots/ afresh each run. Cleared here,
+    # once, by the controller: a pytest-xdist worker clearing it would delete
+    # the screenshots another worker has just written.
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(Path(__file__).resolve().parent / "_build" / "screenshots", ignore_errors=True)
 
 
 def pytest_runtest_logreport(report):

@@ -28,8 +28,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SITE_DIR, refuse_external, serve  # noqa: E402
+from klbook_browser import launch  # noqa: E402
+from tests.browser.conftest import SITE_DIR, refuse_external, serve  # noqa: E402
 
 MEASURE_JS = """async ([k, c, steps]) => {
     const root = document.querySelectorAll('.klbook-explorer')[k];
@@ -83,7 +85,7 @@ def main(steps: int = 24) -> None:
         raise SystemExit(f"no explorer pages under {SITE_DIR}: run `make book` first")
     rows, ready = [], []
     with serve(SITE_DIR) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch(pw.chromium)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         problems: list[str] = []
         refuse_external(page, base, problems)

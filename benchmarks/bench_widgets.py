@@ -1,6 +1,7 @@
 """Time the live apps: control change -> fit -> redrawn figure (PNG), median per app.
 
-Run: ``.venv/bin/python benchmarks/bench_widgets.py`` (about a minute).
+Run: ``.venv/bin/python benchmarks/bench_widgets.py [NAME ...]`` (about a
+minute; names such as ``glance phase`` time only those apps).
 
 Each control is dragged across its range in small steps, as a reader would,
 by setting ``.value`` programmatically; the observer runs synchronously, so
@@ -53,7 +54,7 @@ def bench(make):
     return times
 
 
-def main():
+def main(names=()):
     apps = [
         ("glance_explorer", widgets.glance_explorer, True),
         ("forward_explorer", widgets.forward_explorer, True),
@@ -65,7 +66,10 @@ def main():
         ("alpha_explorer", widgets.alpha_explorer, True),
         ("estimate_explorer", widgets.estimate_explorer, True),
         ("rlhf_explorer", widgets.rlhf_explorer, True),
+        ("distill_explorer", widgets.distill_explorer, True),
     ]
+    if names:
+        apps = [app for app in apps if any(app[0].startswith(n) for n in names)]
     print(f"{'app':<20} {'updates':>7} {'median ms':>10} {'p90 ms':>8}  target")
     for name, make, is_fit in apps:
         t = bench(make)
@@ -76,4 +80,6 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

@@ -9,7 +9,7 @@ from ._distributions import Categorical, Mixture, Normal
 from ._multivariate import MultivariateNormal
 from ._divergence import cross_entropy, entropy, forward_kl, kl, reverse_kl
 from ._alpha import alpha_divergence
-from ._estimate import kl_estimate
+from ._estimate import kl_estimate, reverse_kl_gradient, reverse_kl_gradient_samples
 from ._fit import FitResult, Thresholds, fit, kl_surface, reverse_optima, symmetric_reverse_thresholds
 from .plotting import PALETTE, style
 
@@ -30,6 +30,8 @@ __all__ = [
     "kl_estimate",
     "kl_surface",
     "reverse_kl",
+    "reverse_kl_gradient",
+    "reverse_kl_gradient_samples",
     "reverse_optima",
     "style",
     "symmetric_reverse_thresholds",

@@ -13,11 +13,9 @@ import math
 import numpy as np
 
 from . import _quadrature
-from ._distributions import Mixture, Normal
+from ._distributions import _LOG_SQRT_2PI, Mixture, Normal
 from ._divergence import kl
 from ._validate import real_finite
-
-_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
 def _check_density(name, d):

@@ -21,11 +21,10 @@ import numpy as np
 from scipy.special import rel_entr
 
 from . import _fit
-from ._distributions import Mixture, Normal
+from ._distributions import Mixture, Normal, normal_entropy
 from ._divergence import cross_entropy, entropy, kl
 from ._validate import positive_finite
 
-_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
 #: A reverse-KL optimum of a symmetric target counts as centred when its mean
 #: is within this fraction of the components' sd of 0.
@@ -93,7 +92,7 @@ def reverse_surface(p, means, sds, *, reach=8.0, per_sd=2.0):
         w = np.exp(-0.5 * z * z)
         w /= w.sum()
         elogp = p.logpdf(means[:, None] + s * z) @ w
-        out[i] = -(0.5 + _LOG_SQRT_2PI + math.log(s)) - elogp
+        out[i] = -normal_entropy(math.log(s)) - elogp
     return np.maximum(out, 0.0)
 
 

@@ -30,16 +30,78 @@ def _count(n):
     return int(n)
 
 
+def normal_entropy(log_sd):
+    """Entropy of N(., sd^2) in nats from ``log sd``: ``1/2 + log sqrt(2 pi) + log sd``.
+
+    The one definition; ``Normal.entropy``, the reverse-KL fits and the apps'
+    landscapes use it.
+    """
+    return 0.5 + _LOG_SQRT_2PI + log_sd
+
+
+def normal_cross_entropy(mean_p, var_p, mean_q, log_sd_q):
+    """H(P, Q) = -E_P[log q] in nats for a Normal Q = N(mean_q, exp(log_sd_q)^2).
+
+    It depends on P only through its mean and variance (any P with a finite
+    variance): ``log sd_q + log sqrt(2 pi) + (var_p + (mean_p - mean_q)^2) / (2 sd_q^2)``.
+    Vectorised over the Q parameters. The one definition: the forward KL
+    D(P||Q) of a Normal Q is this minus H(P), in ``kl``, the fits and the
+    landscapes.
+    """
+    d = mean_p - mean_q
+    return log_sd_q + _LOG_SQRT_2PI + 0.5 * (var_p + d * d) * np.exp(-2.0 * log_sd_q)
+
+
+def normal_log_terms(x, log_weights, means, sds, axis=0, *, log_sds=None):
+    """``log w_k + log N(x; mean_k, sd_k)`` and ``z_k = (x - mean_k)/sd_k``, the
+    components along `axis` (0: leading, -1: trailing) of the result.
+    `log_sds` (default ``log(sds)``) when the caller holds it already."""
+    x = np.asarray(x, dtype=float)
+    const = log_weights - (np.log(sds) if log_sds is None else log_sds) - _LOG_SQRT_2PI
+    if axis == 0:
+        shape = (-1,) + (1,) * x.ndim
+        z = (x[None, ...] - np.reshape(means, shape)) / np.reshape(sds, shape)
+        const = np.reshape(const, shape)
+    else:
+        z = (x[..., None] - means) / sds
+    return const - 0.5 * z * z, z
+
+
+def log_sum_exp(terms, axis=0, *, responsibilities=False, overwrite=False):
+    """``log sum_k exp(terms_k)`` along `axis`, stable far in the tails; with
+    ``responsibilities=True`` also ``exp(terms_k) / sum``, the softmax weights.
+    ``overwrite=True`` works in `terms` itself (no temporaries the size of
+    `terms`: at 10^6 points they cost more than the arithmetic). The one
+    log-sum-exp of klbook's mixtures."""
+    top = terms.max(axis=axis, keepdims=True)
+    if overwrite:
+        terms -= top
+        e = np.exp(terms, out=terms)
+    else:
+        e = np.exp(terms - top)
+    total = e.sum(axis=axis, keepdims=True)
+    weights = e / total if responsibilities else None
+    np.log(total, out=total)
+    total += top
+    out = np.squeeze(total, axis=axis)
+    return (out, weights) if responsibilities else out
+
+
 def mixture_logpdf(x, log_weights, means, sds):
     """log of ``sum_k w_k N(x; mean_k, sd_k)`` by log-sum-exp: finite far in the tails."""
     x = np.asarray(x, dtype=float)
+    shape = x.shape
+    x = x.reshape(-1)
     # Components along the first axis: reductions over a short leading axis
-    # are several times faster in numpy than over a short trailing one.
-    shape = (-1,) + (1,) * x.ndim
-    z = (x[None, ...] - means.reshape(shape)) / sds.reshape(shape)
-    terms = (log_weights - np.log(sds) - _LOG_SQRT_2PI).reshape(shape) - 0.5 * z * z
-    top = terms.max(axis=0)
-    return top + np.log(np.exp(terms - top).sum(axis=0))
+    # are several times faster in numpy than over a short trailing one. One
+    # buffer, updated in place: at 10^6 points fresh temporaries cost more
+    # than the arithmetic (the values are those of the plain expression).
+    terms = np.subtract(x, means[:, None])
+    terms /= sds[:, None]
+    np.square(terms, out=terms)
+    terms *= -0.5
+    terms += (log_weights - np.log(sds) - _LOG_SQRT_2PI)[:, None]
+    return log_sum_exp(terms, axis=0, overwrite=True).reshape(shape)[()]
 
 
 class Normal:
@@ -97,7 +159,7 @@ class Normal:
 
     def entropy(self):
         """Differential entropy in nats, ``log(sd * sqrt(2 pi e))``."""
-        return 0.5 + _LOG_SQRT_2PI + math.log(self._sd)
+        return normal_entropy(math.log(self._sd))
 
     def __eq__(self, other):
         return type(other) is Normal and (self._mean, self._sd) == (other._mean, other._sd)
@@ -206,8 +268,20 @@ class Mixture:
         """Draw `n` values; `rng` is a numpy Generator or an integer seed."""
         n = _count(n)
         gen = _rng(rng)
-        k = gen.choice(self._weights.size, size=n, p=self._weights)
-        return gen.normal(self._means[k], self._sds[k])
+        # The draws of gen.choice(K, size=n, p=weights) (uniforms placed in the
+        # cumulative weights) and then of gen.normal(means[k], sds[k]), value
+        # for value, without choice's binary search or normal's per-draw
+        # broadcasting: about twice as fast at n = 10^6.
+        cdf = self._weights.cumsum()
+        cdf /= cdf[-1]
+        u = gen.random(n)
+        k = np.zeros(n, dtype=np.intp)
+        for edge in cdf[:-1]:
+            k += u >= edge
+        x = gen.standard_normal(n)
+        x *= self._sds[k]
+        x += self._means[k]
+        return x
 
     def entropy(self):
         """Differential entropy in nats, by composite Gauss–Legendre quadrature."""

@@ -12,7 +12,7 @@ from scipy import integrate
 from scipy.special import rel_entr, xlogy
 
 from . import _quadrature
-from ._distributions import Categorical, Mixture, Normal
+from ._distributions import Categorical, Mixture, Normal, normal_cross_entropy
 from ._multivariate import MultivariateNormal, kl_mvn
 from ._validate import log_base, probability_vector
 
@@ -112,8 +112,7 @@ def _integrate(weight, other, fn):
 
 def _normal_cross_entropy(p, q):
     """H(p, q) for a Normal q: depends on p only through its mean and variance."""
-    d = p.mean - q.mean
-    return math.log(q.sd) + 0.5 * math.log(2 * math.pi) + (p.var + d * d) / (2 * q.var)
+    return float(normal_cross_entropy(p.mean, p.var, q.mean, math.log(q.sd)))
 
 
 def _kl_nats(p, q):

@@ -22,12 +22,13 @@ import numpy as np
 from scipy import optimize
 
 from . import _alpha, _quadrature
-from ._distributions import Mixture, Normal
+from ._distributions import (Mixture, Normal, log_sum_exp, normal_cross_entropy, normal_entropy,
+                             normal_log_terms)
+from ._distributions import _LOG_SQRT_2PI
 from ._divergence import kl
 from ._multivariate import MultivariateNormal, fit_diagonal
 from ._validate import positive_finite, real_finite
 
-_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _DIRECTIONS = ("forward", "reverse")
 
 
@@ -89,17 +90,13 @@ def _check_direction(direction):
 
 def _log_target_derivs(p, x):
     """log p(x) and its first two derivatives in x, by log-sum-exp."""
-    means, sds = p.means[:, None], p.sds[:, None]
-    z = (x - means) / sds
-    terms = (np.log(p.weights) - np.log(p.sds) - _LOG_SQRT_2PI)[:, None] - 0.5 * z * z
-    top = terms.max(axis=0)
-    e = np.exp(terms - top)
-    total = e.sum(axis=0)
-    r = e / total
+    sds = p.sds[:, None]
+    terms, z = normal_log_terms(x, np.log(p.weights), p.means, p.sds, axis=0)
+    logp, r = log_sum_exp(terms, axis=0, responsibilities=True)
     a = -z / sds
     f1 = (r * a).sum(axis=0)
     f2 = (r * (a * a - 1.0 / sds**2)).sum(axis=0) - f1 * f1
-    return top + np.log(total), f1, f2
+    return logp, f1, f2
 
 
 def _reverse_normal(p, mu, s, *, derivs=True):
@@ -116,9 +113,9 @@ def _reverse_normal(p, mu, s, *, derivs=True):
     z = (x - mu) / sd
     wq = w * np.exp(-0.5 * z * z - s - _LOG_SQRT_2PI)
     if not derivs:
-        return -(0.5 + _LOG_SQRT_2PI + s) - float(wq @ p.logpdf(x))
+        return -normal_entropy(s) - float(wq @ p.logpdf(x))
     lp, f1, f2 = _log_target_derivs(p, x)
-    value = -(0.5 + _LOG_SQRT_2PI + s) - float(wq @ lp)
+    value = -normal_entropy(s) - float(wq @ lp)
     e_f1, e_zf1 = wq @ f1, wq @ (z * f1)
     e_f2, e_zf2, e_zzf2 = wq @ f2, wq @ (z * f2), wq @ (z * z * f2)
     grad = np.array([-e_f1, -1.0 - sd * e_zf1])
@@ -134,7 +131,7 @@ def _forward_normal(p, h_p, mu, s):
     d = p.mean - mu
     a = p.var + d * d
     e2 = math.exp(-2.0 * s)
-    value = s + _LOG_SQRT_2PI + 0.5 * a * e2 - h_p
+    value = float(normal_cross_entropy(p.mean, p.var, mu, s)) - h_p
     grad = np.array([-d * e2, 1.0 - a * e2])
     hess = np.array([[e2, 2.0 * d * e2], [2.0 * d * e2, 2.0 * a * e2]])
     return value, grad, hess
@@ -248,13 +245,9 @@ def _mixture_from(theta, k):
 
 def _mixture_terms(x, logw, mu, s):
     """log q(x), responsibilities r_k(x), standardised z_k(x)."""
-    sd = np.exp(s)
-    z = (x[:, None] - mu) / sd
-    terms = (logw - s - _LOG_SQRT_2PI) - 0.5 * z * z
-    top = terms.max(axis=1)
-    e = np.exp(terms - top[:, None])
-    total = e.sum(axis=1)
-    return top + np.log(total), e / total[:, None], z
+    terms, z = normal_log_terms(x, logw, mu, np.exp(s), axis=-1, log_sds=s)
+    logq, r = log_sum_exp(terms, axis=1, responsibilities=True)
+    return logq, r, z
 
 
 def _mixture_objective(theta, p, k, direction, h_p):
@@ -574,9 +567,7 @@ def kl_surface(p, means, sds, *, direction):
     if (sig <= 0).any():
         raise ValueError(f"`sds` must all be > 0, got {float(sig[sig <= 0][0])!r}")
     if direction == "forward":
-        d = p.mean - mus[None, :]
-        var = sig[:, None] ** 2
-        out = np.log(sig)[:, None] + _LOG_SQRT_2PI + (p.var + d * d) / (2 * var) - p.entropy()
+        out = normal_cross_entropy(p.mean, p.var, mus[None, :], np.log(sig)[:, None]) - p.entropy()
         return np.maximum(out, 0.0)
     logs = np.log(sig)
     return np.array([[max(_reverse_normal(p, m, s, derivs=False), 0.0) for m in mus] for s in logs])

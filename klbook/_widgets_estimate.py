@@ -1,7 +1,12 @@
 """The live "estimate" app: k1, k2 and k3 estimates of D(a||b) from samples of a."""
 
 import ipywidgets as W
+import matplotlib
 import numpy as np
+from matplotlib.font_manager import FontProperties
+from matplotlib.markers import TICKDOWN
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 
 from . import _apps_estimate as A
 from . import explorers
@@ -12,6 +17,26 @@ from .widgets import _SLIDER_STYLE, _App, _Canvas, _slider, fmt
 #: The palette role whose colour draws each estimator, and the true value's.
 ROLES = {"k1": "forward", "k2": "accent", "k3": "q"}
 TRUE_ROLE = "p"
+
+
+#: At most this many x tick labels per panel (MaxNLocator(nbins=4) gives 6 at most).
+_MAX_TICKS = 7
+
+
+def _points(size):
+    """A font size (points or a name such as "small") in points."""
+    return FontProperties(size=size).get_size_in_points()
+
+
+def _tick_texts(ticks):
+    """Tick labels with the decimals their spacing needs and a true minus sign."""
+    if len(ticks) < 2:
+        return [f"{t:g}".replace("-", "\u2212") for t in ticks]
+    step = min(b - a for a, b in zip(ticks[:-1], ticks[1:]))
+    digits = 0
+    while digits < 8 and abs(round(step, digits) - step) > 1e-9 * max(1.0, abs(step)):
+        digits += 1
+    return [f"{0.0 if abs(t) < 0.5 * step else t:.{digits}f}".replace("-", "\u2212") for t in ticks]
 
 
 def _rel(value):
@@ -38,44 +63,69 @@ def estimate_explorer(*, style=None):
     n = W.Dropdown(options=[(str(v), v) for v in A.NS], value=100, description="samples n",
                    style=_SLIDER_STYLE)
     canvas = _Canvas((7.6, 2.7), style)
+    # The estimates' range changes with every state, and a new x-range would
+    # mean a full redraw (about 60 ms for three panels of tick labels). So each
+    # panel's x-axis is fixed at [0, 1] = [left, right] of the current range,
+    # and the data and the tick labels are placed in that unit: the static
+    # background (frames, y-axis, titles) is drawn once per y-limit, and an
+    # update redraws only the histograms, the exact-value lines and the ticks.
     with use_style(style):
         axes = canvas.fig.subplots(1, 3, sharey=True)
-        bars, lines = {}, {}
+        rc = matplotlib.rcParams
+        tick_len, tick_pad = rc["xtick.major.size"], rc["xtick.major.pad"]
+        label_colour = rc["xtick.color"] if rc["xtick.labelcolor"] == "inherit" else rc["xtick.labelcolor"]
+        steps, lines, marks, labels = {}, {}, {}, {}
         for ax, k in zip(axes, A.ESTIMATORS):
             colour = role_style(ROLES[k])["color"]
-            bars[k] = ax.bar(np.arange(A.BINS), np.zeros(A.BINS), width=1.0, align="edge",
-                             color=colour, alpha=0.75, linewidth=0)
+            steps[k] = ax.stairs(np.zeros(A.BINS), np.linspace(0.0, 1.0, A.BINS + 1), fill=True,
+                                 color=colour, alpha=0.75, linewidth=0)
             lines[k] = ax.axvline(0.0, color=PALETTE[TRUE_ROLE], linewidth=1.8,
                                   label="exact D(a‖b)")
+            trans = ax.get_xaxis_transform()
+            marks[k], = ax.plot([], [], linestyle="", marker=TICKDOWN, markersize=tick_len,
+                                color=rc["xtick.color"], transform=trans, clip_on=False)
+            below = offset_copy(trans, fig=canvas.fig, y=-(tick_len + tick_pad), units="points")
+            labels[k] = [ax.text(0.0, 0.0, "", transform=below, ha="center", va="top",
+                                 fontsize=rc["xtick.labelsize"], color=label_colour)
+                         for _ in range(_MAX_TICKS)]
+            ax.set_xticks([])
+            ax.set_xlim(0.0, 1.0)
             ax.set_title(k, fontsize="medium")
-            ax.set_xlabel("estimate (nats)")
+            # Room under the axis for the hand-placed tick labels.
+            ax.set_xlabel("estimate (nats)",
+                          labelpad=tick_len + tick_pad + 1.4 * _points(rc["xtick.labelsize"]))
         axes[0].set_ylabel("share of estimates")
         axes[0].legend(loc="upper left", fontsize="x-small")
         axes[0].set_ylim(0, 1)
     for k in A.ESTIMATORS:
-        canvas.dynamic(*bars[k].patches, lines[k])
-    state = {"ylim": None, "xlim": None}
+        canvas.dynamic(steps[k], lines[k], marks[k], *labels[k])
+    locator = MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10])
+    state = {"top": None}
 
     def update():
         st = A.lattice_state(round(float(mu.value), 1), float(sd.value), int(n.value))
         lo, hi = float(st.edges[0]), float(st.edges[-1])
-        width = (hi - lo) / A.BINS
         left = min(lo, st.true) - 0.05 * (hi - lo)
         right = max(hi, st.true) + 0.05 * (hi - lo)
+        unit = lambda v: (np.asarray(v, dtype=float) - left) / (right - left)  # noqa: E731
+        ticks = [t for t in locator.tick_values(left, right) if left <= t <= right][:_MAX_TICKS]
+        text = _tick_texts(ticks)
         peak = 0.0
         for k in A.ESTIMATORS:
             share = np.asarray(st.summaries[k].counts) / st.reps
             peak = max(peak, float(share.max()))
-            for i, patch in enumerate(bars[k].patches):
-                patch.set_x(lo + i * width)
-                patch.set_width(width)
-                patch.set_height(share[i])
-            lines[k].set_xdata([st.true, st.true])
+            steps[k].set_data(share, unit(st.edges))
+            x_true = float(unit(st.true))
+            lines[k].set_xdata([x_true, x_true])
+            marks[k].set_data(unit(ticks), np.zeros(len(ticks)))
+            for i, label in enumerate(labels[k]):
+                label.set_visible(i < len(ticks))
+                if i < len(ticks):
+                    label.set_x(float(unit(ticks[i])))
+                    label.set_text(text[i])
         top = 0.5 if peak <= 0.45 else 1.0
-        if (left, right, top) != state["xlim"]:
-            state["xlim"] = (left, right, top)
-            for ax in axes:
-                ax.set_xlim(left, right)
+        if top != state["top"]:
+            state["top"] = top
             axes[0].set_ylim(0, top)
         rows = "".join(
             f"<tr><td><b style='color:{PALETTE[ROLES[k]]}'>{k}</b></td>"

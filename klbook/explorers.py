@@ -285,3 +285,4 @@ from . import _explore_estimate  # noqa: E402,F401
 from . import _explore_alpha  # noqa: E402,F401
 from . import _explore_meanfield  # noqa: E402,F401
 from . import _explore_rlhf  # noqa: E402,F401
+from . import _explore_distill  # noqa: E402,F401

@@ -193,6 +193,24 @@ class _Canvas:
         )
 
 
+def _figure_legend(fig, axes, *, ncol, style):
+    """One legend for all `axes`, above them and outside every axes.
+
+    Nothing dynamic overlaps it, so ``_Canvas`` draws it once into the cached
+    background; axes legends sit over the data and are redrawn on every
+    update (three of them cost about 40% of the reverse app's update).
+    """
+    handles, labels = [], []
+    for ax in axes:
+        h, lab = ax.get_legend_handles_labels()
+        handles += h
+        labels += lab
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    return fig.legend(handles, labels, loc="outside upper center", ncol=ncol,
+                      fontsize="x-small" if style == "lecture" else "small")
+
+
 class _App:
     """Shared plumbing: status line, error output, guarded callbacks, the container."""
 
@@ -355,8 +373,7 @@ def glance_explorer(*, style=None):
         ax.set_xlim(x[0], x[-1])
         ax.set_xlabel("x")
         ax.set_ylabel("density")
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2,
-                  fontsize="x-small" if style == "lecture" else "small")
+        _figure_legend(canvas.fig, (ax,), ncol=2, style=style)
     canvas.dynamic(p_line, p_fill, f_line, r_line, *r_others)
     state = {"ylim": None}
 
@@ -658,18 +675,7 @@ def reverse_explorer(*, style=None):
                                markeredgecolor="white", label="global optimum")
         loc_mark, = ax_l.plot([], [], linestyle="none", marker="D", markerfacecolor="white",
                               markeredgecolor=rs_r["color"], label="other local optima")
-        # One figure legend above the panels, outside every axes: nothing
-        # dynamic overlaps it, so it is drawn once into the cached background
-        # (three axes legends redrawn over the data cost about 40% of an update).
-        handles, labels = [], []
-        for ax in (ax_d, ax_i, ax_l):
-            h, lab = ax.get_legend_handles_labels()
-            handles += h
-            labels += lab
-            if ax.get_legend() is not None:
-                ax.get_legend().remove()
-        fig.legend(handles, labels, loc="outside upper center", ncol=4,
-                   fontsize="x-small" if style == "lecture" else "small")
+        _figure_legend(fig, (ax_d, ax_i, ax_l), ncol=4, style=style)
     for artist in (path_line, path_core, start_mark, glob_mark, loc_mark):
         artist.set_zorder(5)
     canvas.dynamic(p_line, p_fill, s_line, q_line, i_line, i_fill,
@@ -795,9 +801,8 @@ def phase_explorer(phase=None, *, style=None):
         ax_p.set_ylim(0, 0.6)
         ax_p.set_xlabel("x")
         ax_p.set_ylabel("density")
-        ax_p.legend(loc="upper right", fontsize="small")
         plotting.plot_phase(phase, axes=(ax_m, Figure().subplots()), legend=False)
-        ax_m.legend(loc="upper left", fontsize="x-small")
+        _figure_legend(canvas.fig, (ax_p, ax_m), ncol=3, style=style)
         cursor = ax_m.axvline(sep.value, color=PALETTE["p"], linewidth=1.5)
     canvas.dynamic(p_line, p_fill, c_line, *s_lines, cursor)
     t = phase.thresholds
@@ -855,6 +860,7 @@ _LATER_APPS = {
     "alpha_explorer": "_widgets_alpha",
     "estimate_explorer": "_widgets_estimate",
     "rlhf_explorer": "_widgets_rlhf",
+    "distill_explorer": "_widgets_distill",
 }
 __all__ += list(_LATER_APPS)
 

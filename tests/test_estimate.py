@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klbook import Categorical, Mixture, MultivariateNormal, Normal, kl, kl_estimate
+from klbook import (Categorical, Mixture, MultivariateNormal, Normal, kl, kl_estimate, reverse_kl_gradient,
+                    reverse_kl_gradient_samples)
 
 BIMODAL = Mixture([0.4, 0.6], [Normal(-2, 0.7), Normal(1.5, 1.2)])
 
@@ -149,3 +150,117 @@ def test_k3_never_negative_and_k1_k3_share_samples(mean, sd, seed):
 def test_rejects_bad_arguments(args, kwargs, message):
     with pytest.raises(ValueError, match=message):
         kl_estimate(*args, **kwargs)
+
+
+# ---------------------------------------------------------------- gradients of the reverse KL D(q||p)
+
+GRADIENT_ESTIMATORS = ("reparam", "score", "score-baseline")
+GRADIENT_CASES = {
+    "normal target": (Normal(1.0, 0.8), Normal(0.0, 1.0)),
+    "mixture target": (Normal(0.5, 1.2), BIMODAL),
+    "far from the mixture": (Normal(-3.0, 0.6), BIMODAL),
+}
+
+
+def _finite_difference_gradient(q, p, h=1e-5):
+    """Central differences of kl(q, p) over (mean, log sd): independent of the sampling code."""
+    m, ls = q.mean, math.log(q.sd)
+    d = lambda m, ls: kl(Normal(m, math.exp(ls)), p)  # noqa: E731
+    return np.array([(d(m + h, ls) - d(m - h, ls)) / (2 * h), (d(m, ls + h) - d(m, ls - h)) / (2 * h)])
+
+
+@pytest.mark.parametrize("name", GRADIENT_CASES)
+def test_exact_reverse_gradient_is_the_derivative_of_kl(name):
+    q, p = GRADIENT_CASES[name]
+    np.testing.assert_allclose(reverse_kl_gradient(q, p), _finite_difference_gradient(q, p), atol=1e-8)
+
+
+def test_exact_reverse_gradient_closed_form_for_normals():
+    # D(N(m, s^2) || N(0, 1)) = (s^2 + m^2 - 1)/2 - log s: d/dm = m, d/dlog s = s^2 - 1.
+    np.testing.assert_allclose(reverse_kl_gradient(Normal(1.0, 0.8), Normal(0.0, 1.0)), [1.0, 0.64 - 1.0],
+                               rtol=1e-15)
+
+
+@pytest.mark.parametrize("estimator", GRADIENT_ESTIMATORS)
+@pytest.mark.parametrize("name", GRADIENT_CASES)
+def test_gradient_estimators_are_unbiased(name, estimator):
+    q, p = GRADIENT_CASES[name]
+    rng = np.random.default_rng(77)
+    # 2000 independent batches of 20 (the leave-one-out baseline couples the samples of a batch).
+    batches = np.array([reverse_kl_gradient_samples(q, p, 20, rng=rng, estimator=estimator).mean(axis=0)
+                        for _ in range(2000)])
+    se = batches.std(axis=0, ddof=1) / math.sqrt(len(batches))
+    assert np.all(np.abs(batches.mean(axis=0) - reverse_kl_gradient(q, p)) < 4 * se)
+
+
+def test_gradient_variance_ordering_far_from_a_normal_target():
+    # q = N(2, 1), p = N(0, 1): per-sample variances are exactly 1 (reparam, d/dm),
+    # 2 m^2 = 8 (score with the mean of f as baseline) and 2 m^2 + m^4/4 = 12 (score).
+    q, p = Normal(2.0, 1.0), Normal(0.0, 1.0)
+    var = {e: reverse_kl_gradient_samples(q, p, 200_000, rng=3, estimator=e).var(axis=0)
+           for e in GRADIENT_ESTIMATORS}
+    assert np.all(var["reparam"] < var["score-baseline"]) and np.all(var["score-baseline"] < var["score"])
+    assert var["reparam"][0] == pytest.approx(1.0, rel=0.02)
+    assert var["score-baseline"][0] == pytest.approx(8.0, rel=0.03)
+    assert var["score"][0] == pytest.approx(12.0, rel=0.03)
+
+
+def test_score_estimator_is_exactly_zero_at_the_target_and_reparam_is_not():
+    q = Normal(0.3, 1.4)
+    assert np.all(reverse_kl_gradient_samples(q, q, 100, rng=0, estimator="score") == 0)
+    assert reverse_kl_gradient_samples(q, q, 100, rng=0, estimator="reparam").std(axis=0).min() > 0.5
+
+
+def test_estimators_share_the_draws_and_use_the_formulas():
+    q, p = Normal(0.4, 0.7), BIMODAL
+    eps = np.random.default_rng(11).standard_normal(50)
+    x = q.mean + q.sd * eps
+    f = q.logpdf(x) - p.logpdf(x)
+    h = 1e-6
+    slope = (p.logpdf(x + h) - p.logpdf(x - h)) / (2 * h)
+    g = {e: reverse_kl_gradient_samples(q, p, 50, rng=11, estimator=e) for e in GRADIENT_ESTIMATORS}
+    np.testing.assert_allclose(g["reparam"], np.column_stack([-slope, -1 - slope * q.sd * eps]), rtol=1e-6)
+    np.testing.assert_allclose(g["score"], np.column_stack([f * eps / q.sd, f * (eps**2 - 1)]), rtol=1e-12)
+    b = np.array([np.delete(f, i).mean() for i in range(50)])
+    np.testing.assert_allclose(g["score-baseline"][:, 0], (f - b) * eps / q.sd, rtol=1e-10, atol=1e-14)
+    assert np.array_equal(g["score"], reverse_kl_gradient_samples(q, p, 50, rng=np.random.default_rng(11),
+                                                                  estimator="score"))
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        ((Normal(0, 1), Normal(1, 1), 10), {"rng": 0, "estimator": "pathwise"},
+         r"^`estimator` must be 'reparam', 'score' or 'score-baseline', got 'pathwise'$"),
+        ((Normal(0, 1), Normal(1, 1), 0), {"rng": 0}, r"^`n` must be an integer >= 1, got 0$"),
+        ((Normal(0, 1), Normal(1, 1), 1), {"rng": 0, "estimator": "score-baseline"},
+         r"^`n` must be an integer >= 2 for the leave-one-out baseline, got 1$"),
+        ((Normal(0, 1), Normal(1, 1), 2.0), {"rng": 0}, r"^`n` must be an integer >= 1, got 2.0$"),
+        ((Normal(0, 1), Normal(1, 1), 10), {},
+         r"^`rng` is required \(a numpy Generator or an integer seed\), got None$"),
+        ((BIMODAL, Normal(1, 1), 10), {"rng": 0},
+         r"^`q` must be a Normal \(the model whose mean and log sd move\), got Mixture"),
+        ((Normal(0, 1), Categorical([0.5, 0.5]), 10), {"rng": 0},
+         r"^`p` must be a Normal or a Mixture, got Categorical"),
+    ],
+)
+def test_gradient_rejects_bad_arguments(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        reverse_kl_gradient_samples(*args, **kwargs)
+
+
+def test_exact_gradient_rejects_bad_arguments():
+    with pytest.raises(ValueError, match=r"^`p` must be a Normal or a Mixture, got \[0.5\]$"):
+        reverse_kl_gradient(Normal(0, 1), [0.5])
+
+
+def test_estimate_terms_are_kl_estimates_terms_on_shared_draws():
+    from klbook._estimate import estimate_terms
+
+    for a, b in PAIRS.values():
+        terms = estimate_terms(a, b, 300, rng=21)
+        for k in ("k1", "k2", "k3"):
+            assert np.array_equal(terms[k], kl_estimate(a, b, 300, rng=21, estimator=k, per_sample=True))
+    assert list(estimate_terms(Normal(0, 1), Normal(1, 1), 5, rng=0, estimators=("k3",))) == ["k3"]
+    with pytest.raises(ValueError, match=r"^`estimator` must be 'k1', 'k2' or 'k3', got 'k5'$"):
+        estimate_terms(Normal(0, 1), Normal(1, 1), 5, rng=0, estimators=("k1", "k5"))

@@ -92,3 +92,67 @@ def test_rejects_bad_arguments(kwargs, message):
     args = {"mu": 0.5, "sd": 1.0, "n": 10, "reps": 5, **kwargs}
     with pytest.raises(ValueError, match=message):
         A.estimate_state(args.pop("mu"), args.pop("sd"), args.pop("n"), **args)
+
+
+
+def _live_app(monkeypatch):
+    """The live app, its controls by description and its canvas (captured as it is built)."""
+    import ipywidgets as W
+
+    from klbook import _widgets_estimate
+
+    made = []
+
+    class Capture(_widgets_estimate._Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(_widgets_estimate, "_Canvas", Capture)
+    box = _widgets_estimate.estimate_explorer()
+    controls, stack = {}, [box]
+    while stack:
+        w = stack.pop()
+        if isinstance(w, (W.FloatSlider, W.Dropdown)):
+            controls[w.description] = w
+        stack.extend(getattr(w, "children", ()))
+    return controls, made[0]
+
+
+def _decimals(text):
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def test_widget_places_data_and_ticks_in_the_states_range(monkeypatch):
+    controls, canvas = _live_app(monkeypatch)
+    for mu, sd, n in [(1.0, 1.0, 100), (0.1, 0.8, 10), (2.0, 1.2, 1000), (0.0, 1.0, 30)]:
+        controls["mean of b, μ"].value, controls["sd of b"].value, controls["samples n"].value = mu, sd, n
+        st = A.lattice_state(mu, sd, n)
+        lo, hi = st.edges[0], st.edges[-1]
+        left = min(lo, st.true) - 0.05 * (hi - lo)
+        right = max(hi, st.true) + 0.05 * (hi - lo)
+        data = lambda u: left + np.asarray(u) * (right - left)  # noqa: E731  (axes unit -> nats)
+        for ax, k in zip(canvas.fig.axes, A.ESTIMATORS):
+            assert ax.get_xlim() == (0.0, 1.0)  # fixed, so the cached background is reused
+            values, edges = ax.patches[0].get_data()[:2]
+            np.testing.assert_allclose(data(edges), st.edges, rtol=1e-12, atol=1e-12)
+            np.testing.assert_array_equal(values, np.asarray(st.summaries[k].counts) / st.reps)
+            assert data(ax.lines[0].get_xdata()[0]) == pytest.approx(st.true, abs=1e-12)
+            labels = [t for t in ax.texts if t.get_visible()]
+            assert 2 <= len(labels) <= 7
+            for t in labels:
+                value = float(t.get_text().replace("\u2212", "-"))
+                assert data(t.get_position()[0]) == pytest.approx(value, abs=0.5 * 10.0 ** -_decimals(t.get_text()))
+                assert left - 1e-9 <= data(t.get_position()[0]) <= right + 1e-9
+    # y-limits 0.5 and 1: at most two full draws, every other update blitted.
+    assert len(canvas._backgrounds) <= 2
+
+
+def test_tick_texts_use_the_spacing_and_a_true_minus():
+    from klbook._widgets_estimate import _tick_texts
+
+    assert _tick_texts([-0.5, 0.0, 0.5, 1.0]) == ["\u22120.5", "0.0", "0.5", "1.0"]
+    assert _tick_texts([2.5, 5.0, 7.5, 10.0]) == ["2.5", "5.0", "7.5", "10.0"]
+    assert _tick_texts([0.02, 0.04, 0.06]) == ["0.02", "0.04", "0.06"]
+    assert _tick_texts([0.0, 1.0, 2.0]) == ["0", "1", "2"]
+    assert _tick_texts([-1e-17, 0.025, 0.05]) == ["0.000", "0.025", "0.050"]

@@ -57,5 +57,17 @@ def test_jupyter_book_is_held_below_2():
     assert not spec.specifier.contains("2.0.0")
 
 
-def test_runtime_is_python_311():
+def test_binder_installs_what_a_reader_needs_and_nothing_else():
+    binder, _ = pins("binder/requirements.txt")
+    for needed in ("ipywidgets", "ipykernel", "jupyterlab", "numpy", "scipy", "matplotlib"):
+        assert needed in binder, f"binder/requirements.txt lacks {needed}"
+    files = sorted(p.name for p in (ROOT / "binder").iterdir())
+    assert set(files) <= {"requirements.txt", "runtime.txt", "postBuild", "start", "apt.txt"}, files
+
+
+def test_runtime_is_python_311_which_the_package_supports():
+    """binder/runtime.txt names the Python that make test uses (3.11), and
+    pyproject's requires-python admits it."""
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    requires = PYPROJECT["project"]["requires-python"]
+    assert Requirement(f"python{requires}").specifier.contains("3.11"), requires

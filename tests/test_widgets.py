@@ -23,6 +23,7 @@ APPS = {
     "meanfield_explorer": widgets.meanfield_explorer,
     "estimate_explorer": widgets.estimate_explorer,
     "rlhf_explorer": widgets.rlhf_explorer,
+    "distill_explorer": widgets.distill_explorer,
 }
 NAN = re.compile(r"\bnan\b", re.IGNORECASE)
 

@@ -43,6 +43,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from klbook_browser import launch
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "_build" / "binder-check"
 # Files of the working tree never copied (repo2docker gets a clean checkout).
@@ -118,9 +120,6 @@ def myst_notebooks(repo: Path) -> list[Path]:
 
 
 LAB_STARTUP_S = 60
-CHROMIUM = os.environ.get("KLBOOK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
 
 def intro_notebook(repo: Path) -> str:
@@ -198,8 +197,7 @@ def check_jupyterlab(venv: Path, repo: Path, env: dict, logfile: Path) -> list[s
                         return [f"JupyterLab did not start (log: {logfile})"]
                     time.sleep(0.5)
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                     args=CHROMIUM_ARGS)
+                browser = launch(playwright.chromium)
                 try:
                     page = browser.new_page(viewport={"width": 1280, "height": 900})
                     problems += _open_intro(page, base, token, repo)

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import html
 import os
 import re
@@ -102,9 +103,6 @@ ADMONITIONS = {
 _GLUE_ROLE = re.compile(r"\{glue(?::(?P<kind>\w*))?\}`(?P<body>[^`]+)`")
 _ROLE = re.compile(r"\{(?P<name>[\w:.-]+)\}`(?P<body>[^`]*)`")
 _TITLED = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
-_DIRECTIVE_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}\s*(?P<arg>.*)$")
-_LABEL = re.compile(r"^\([\w.:-]+\)=\s*$")
-_COMMENT = re.compile(r"^%")
 _OPTION = re.compile(r"^:[\w-]+:")
 _LOCAL_LINK = re.compile(r"\]\((?P<path>(?![a-z]+:)[^)#\s]+?)\.(?:ipynb|md)(?P<frag>#[^)\s]*)?\)")
 # Role or directive syntax that must not survive into a slide.
@@ -187,59 +185,94 @@ def replace_roles(text: str, docs: dict[str, str]) -> str:
     return _ROLE.sub(sub, text)
 
 
-def replace_directives(text: str) -> str:
-    """Unwrap directive fences: admonitions become block quotes, math stays math."""
-    lines = text.split("\n")
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        match = _DIRECTIVE_OPEN.match(lines[i])
-        if not match:
-            out.append(lines[i])
-            i += 1
-            continue
-        fence, name, arg = match["fence"], match["name"], match["arg"].strip()
-        body, i = [], i + 1
-        depth = 1
-        while i < len(lines):
-            line = lines[i]
-            inner = _DIRECTIVE_OPEN.match(line)
-            if inner and inner["fence"][0] == fence[0] and len(inner["fence"]) == len(fence):
-                depth += 1
-            elif line.strip() == fence:
-                depth -= 1
-                if depth == 0:
-                    break
-            body.append(line)
-            i += 1
-        else:
-            raise MystError(f"directive {{{name}}} is not closed")
-        i += 1
-        while body and _OPTION.match(body[0]):
-            body.pop(0)
-        content = replace_directives("\n".join(body)).strip("\n")
-        if name == "math":
-            out += ["$$", content, "$$"]
-        elif name in ADMONITIONS:
-            title = arg if name == "admonition" else (arg or name.capitalize())
-            quoted = [f"> **{title}.**", ">"] + [f"> {line}" if line else ">" for line in content.split("\n")]
-            out += quoted
-        else:
-            out.append(content)
-    return "\n".join(out)
+@functools.cache
+def _myst_parser():
+    """markdown-it-py with the MyST syntax plugins, as myst-parser itself sets it up."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.colon_fence import colon_fence_plugin
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    from mdit_py_plugins.myst_blocks import myst_block_plugin
+    from mdit_py_plugins.myst_role import myst_role_plugin
+
+    return (MarkdownIt("commonmark").enable("table").use(myst_role_plugin).use(myst_block_plugin)
+            .use(colon_fence_plugin).use(dollarmath_plugin))
 
 
-def myst_to_markdown(text: str, values: dict[str, dict], docs: dict[str, str]) -> str:
+# In text that the parser found roles in: a code span (left alone) or a role.
+_SPAN_OR_ROLE = re.compile(r"(?P<code>(?P<ticks>`+)(?!`).*?(?<!`)(?P=ticks)(?!`))|" + _ROLE.pattern, re.S)
+
+
+def _directive(info: str, content: str, values, docs) -> list[str]:
+    """A directive block as Markdown: admonitions become block quotes, math stays math."""
+    name, _, arg = info.strip()[1:].partition("}")
+    name, arg = name.strip(), arg.strip()
+    body = content.split("\n")
+    while body and _OPTION.match(body[0]):
+        body.pop(0)
+    inner = myst_to_markdown("\n".join(body), values, docs, check=False).strip("\n")
+    if name == "math":
+        return ["$$", inner, "$$"]
+    if name in ADMONITIONS:
+        title = arg if name == "admonition" else (arg or name.capitalize())
+        return [f"> **{title}.**", ">"] + [f"> {line}" if line else ">" for line in inner.split("\n")]
+    return [inner]
+
+
+def _inline(text: str, values, docs) -> str:
+    """Roles (glue, doc, ref, math...) in a block of prose; code spans untouched."""
+
+    def sub(match: re.Match) -> str:
+        if match["code"]:
+            return match[0]
+        role = _ROLE.fullmatch(match[0])
+        if role["name"].startswith("glue"):
+            return replace_glue(match[0], values)
+        return replace_roles(match[0], docs)
+
+    return _SPAN_OR_ROLE.sub(sub, text)
+
+
+def myst_to_markdown(text: str, values: dict[str, dict], docs: dict[str, str], *, check: bool = True) -> str:
     """Plain Markdown for nbconvert from a MyST markdown cell.
+
+    markdown-it-py, with the plugins myst-parser uses, finds the blocks:
+    directive fences (backticks or colons) are unwrapped, target labels and
+    comments dropped, code and math blocks kept as they are (a math block's
+    equation label dropped); roles are replaced in the prose only, never in
+    code. Local links to notebooks become links to the book's pages.
 
     Raises MystError if MyST syntax would be left on a slide.
     """
-    text = "\n".join(line for line in text.split("\n") if not (_LABEL.match(line) or _COMMENT.match(line)))
-    text = replace_directives(text)
-    text = replace_glue(text, values)
-    text = replace_roles(text, docs)
+    lines = text.split("\n")
+    out: list[str] = []
+    done = 0
+    for token in _myst_parser().parse(text):
+        if token.map is None or token.level != 0:
+            continue
+        start, end = token.map
+        if start < done:
+            continue
+        out += [_inline(line, values, docs) for line in lines[done:start]]
+        done = end
+        block = lines[start:end]
+        if token.type in ("myst_target", "myst_line_comment"):
+            continue
+        if token.type in ("fence", "colon_fence") and token.info.strip().startswith("{"):
+            closing = block[-1].strip() if len(block) > 1 else ""
+            if not (closing and set(closing) == {token.markup[0]} and len(closing) >= len(token.markup)):
+                # markdown-it runs an unclosed fence to the end of the cell
+                raise MystError(f"directive {token.info.strip().split()[0]} is not closed")
+            out += _directive(token.info, token.content.rstrip("\n"), values, docs)
+        elif token.type == "math_block_label":
+            out += ["$$", token.content.strip("\n"), "$$"]
+        elif token.type in ("fence", "code_block", "math_block"):
+            out += block
+        else:
+            out.append(_inline("\n".join(block), values, docs))
+    out += [_inline(line, values, docs) for line in lines[done:]]
+    text = "\n".join(out)
     text = _LOCAL_LINK.sub(lambda m: f"](../chapters/{m['path'].rsplit('/', 1)[-1]}.html{m['frag'] or ''})", text)
-    left = _LEFTOVER.search(text)
+    left = _LEFTOVER.search(text) if check else None
     if left:
         raise MystError(f"MyST syntax left after conversion: {left.group(0)!r}")
     return text

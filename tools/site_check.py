@@ -29,6 +29,8 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urldefrag, urlsplit
 
+from klbook_browser import site_pages
+
 BUDGET_BYTES = 1_000_000
 DECK_BUDGET_BYTES = 2_000_000
 DECK_DIR = "slides"
@@ -39,7 +41,6 @@ EXPLORER_DATA = {"": "_static/explorers", DECK_DIR: f"{DECK_DIR}/_lib/explorers"
 def budget(rel_page: str) -> int:
     return DECK_BUDGET_BYTES if rel_page.split("/", 1)[0] == DECK_DIR else BUDGET_BYTES
 # Folders of the build that hold assets, not pages.
-NON_PAGE_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static", "reports"}
 LINK_ATTRS = {
     "a": ("href",),
     "link": ("href",),
@@ -107,17 +108,6 @@ def parse_page(path: Path) -> PageInfo:
     info.data_uri_bytes = sum(len(m) for m in _DATA_URI.findall(text))
     info.widget_state_bytes = sum(len(m) for m in _WIDGET_STATE.findall(text))
     return info
-
-
-def site_pages(html_dir: Path) -> list[Path]:
-    """Every HTML page of the built site (assets folders excluded), sorted."""
-    pages = []
-    for path in sorted(html_dir.rglob("*.html")):
-        rel = path.relative_to(html_dir)
-        if rel.parts[0] in NON_PAGE_DIRS:
-            continue
-        pages.append(path)
-    return pages
 
 
 def is_external(value: str) -> bool:

@@ -489,6 +489,24 @@
     update();
   };
 
+  // The density and integrand panels of a fit, shared by the forward and
+  // reverse apps: P (shaded), Q, an optional start (`lines.s`, `start`), and
+  // the integrand of the divergence in `direction` with its area shaded.
+  function drawFit(f, xs, xr, p, q, direction, lim, lines, start) {
+    var yp = density(xs, p), yq = density(xs, q), yi = integrand(xs, p, q, direction);
+    var ys = start ? density(xs, start) : [];
+    lim.y = niceLimit(Math.max.apply(null, yp.concat(yq, ys)), lim.y);
+    lim.i = niceLimit(Math.max(Math.max.apply(null, yi), 0.02), lim.i);
+    f.ax.setLimits(xr, [0, lim.y]);
+    f.ai.setLimits(xr, [-lines.below * lim.i, lim.i]);
+    f.ax.setLine(lines.p, xs, yp);
+    f.ax.setArea(lines.pFill, xs, yp);
+    if (start) f.ax.setLine(lines.s, xs, ys);
+    f.ax.setLine(lines.q, xs, yq);
+    f.ai.setLine(lines.i, xs, yi);
+    f.ai.setArea(lines.iFill, xs, yi);
+  }
+
   function twoPanels(root, label, width, xr, legendEntries) {
     legend(root, legendEntries);
     var row = el("div", { "class": "kx-row" }, root);
@@ -506,25 +524,17 @@
       [{ style: S.p, label: "P (target)" }, { style: S.forward, label: "Q fitted by forward KL D(P‖Q)" },
        { style: S.forward, dash: "", label: "p(x) log p(x)/q(x); its area is D(P‖Q)" }]);
     var xs = grid(data.x[0], data.x[1], 441);
-    var pFill = f.ax.area(S.p.color, 0.12), pLine = f.ax.line(S.p), qLine = f.ax.line(S.forward);
+    var lines = { pFill: f.ax.area(S.p.color, 0.12), p: f.ax.line(S.p), q: f.ax.line(S.forward), below: 0.35 };
     f.ai.hline(0, S.muted.color);
-    var iFill = f.ai.area(S.forward.color, 0.25), iLine = f.ai.line(S.forward, { "stroke-dasharray": "" });
+    lines.iFill = f.ai.area(S.forward.color, 0.25);
+    lines.i = f.ai.line(S.forward, { "stroke-dasharray": "" });
     var out = readout(root);
     var lim = { y: null, i: null };
 
     function update() {
       var pr = data.presets[+preset.value], fam = data.families[+family.value];
       var fit = pr.fits[fam[1]];
-      var yp = density(xs, pr.p), yq = density(xs, fit.q), yi = integrand(xs, pr.p, fit.q, "forward");
-      lim.y = niceLimit(Math.max(Math.max.apply(null, yp), Math.max.apply(null, yq)), lim.y);
-      lim.i = niceLimit(Math.max(Math.max.apply(null, yi), 0.02), lim.i);
-      f.ax.setLimits(data.x, [0, lim.y]);
-      f.ai.setLimits(data.x, [-0.35 * lim.i, lim.i]);
-      f.ax.setLine(pLine, xs, yp);
-      f.ax.setArea(pFill, xs, yp);
-      f.ax.setLine(qLine, xs, yq);
-      f.ai.setLine(iLine, xs, yi);
-      f.ai.setArea(iFill, xs, yi);
+      drawFit(f, xs, data.x, pr.p, fit.q, "forward", lim, lines);
       var moments = fam[1] === "normal" ? "<br>Moment matching: P's mean is " + fmt(pr.mean) + " and its sd " +
         fmt(pr.sd) + "; the fitted Q has mean " + fmt(fit.q[0][1]) + " and sd " + fmt(fit.q[0][2]) + "." : "";
       out.innerHTML = "<p>P = " + mixtureText(pr.p) + ".<br><b>Forward fit</b> (" + fam[0] + "): Q = " +
@@ -547,10 +557,12 @@
        { style: S.reverse, label: "Q fitted by reverse KL D(Q‖P)" },
        { style: S.reverse, dash: "", label: "q(x) log q(x)/p(x); its area is D(Q‖P)" }]);
     var xs = grid(data.x[0], data.x[1], 441);
-    var pFill = f.ax.area(S.p.color, 0.12), pLine = f.ax.line(S.p);
-    var sLine = f.ax.line(S.reverse, { "stroke-dasharray": "2 3", "stroke-width": 1.5 }), qLine = f.ax.line(S.reverse);
+    var lines = { pFill: f.ax.area(S.p.color, 0.12), p: f.ax.line(S.p), below: 0.5 };
+    lines.s = f.ax.line(S.reverse, { "stroke-dasharray": "2 3", "stroke-width": 1.5 });
+    lines.q = f.ax.line(S.reverse);
     f.ai.hline(0, S.muted.color);
-    var iFill = f.ai.area(S.reverse.color, 0.25), iLine = f.ai.line(S.reverse, { "stroke-dasharray": "" });
+    lines.iFill = f.ai.area(S.reverse.color, 0.25);
+    lines.i = f.ai.line(S.reverse, { "stroke-dasharray": "" });
     var lsvg = figure(f.row, 420, 330, "The landscape of D(Q‖P) over Normal Q, with the optimizer's path");
     var la = new Axes(lsvg, [52, 24, 350, 266], { x: data.means, y: data.sds, ylog: true, xlabel: "mean of Q",
                                                   ylabel: "sd of Q", title: "D(Q‖P) over Normal Q (darker is lower)" });
@@ -580,17 +592,7 @@
           return m;
         });
       }
-      var yp = density(xs, pr.p), ys = density(xs, start), yq = density(xs, q), yi = integrand(xs, pr.p, q, "reverse");
-      lim.y = niceLimit(Math.max(Math.max.apply(null, yp), Math.max.apply(null, yq), Math.max.apply(null, ys)), lim.y);
-      lim.i = niceLimit(Math.max(Math.max.apply(null, yi), 0.02), lim.i);
-      f.ax.setLimits(data.x, [0, lim.y]);
-      f.ai.setLimits(data.x, [-0.5 * lim.i, lim.i]);
-      f.ax.setLine(pLine, xs, yp);
-      f.ax.setArea(pFill, xs, yp);
-      f.ax.setLine(sLine, xs, ys);
-      f.ax.setLine(qLine, xs, yq);
-      f.ai.setLine(iLine, xs, yi);
-      f.ai.setArea(iFill, xs, yi);
+      drawFit(f, xs, data.x, pr.p, q, "reverse", lim, lines, start);
       la.setLine(pathHalo, mus, sds);
       la.setLine(pathCore, mus, sds);
       startMark.place(la.sx(mus[0]), la.sy(sds[0]));

@@ -16,32 +16,18 @@ are taken right after loading, into ``_build/screenshots/``.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import shutil
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from klbook_browser import launch, missing_chromium, serve, site_pages
 
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_DIR = Path(os.environ.get("KLBOOK_SITE_DIR", ROOT / "_build" / "html")).resolve()
 SCREENSHOT_DIR = SITE_DIR.parent / "screenshots"
-CHROMIUM = os.environ.get("KLBOOK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 PHONE_WIDTH = 390
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
@@ -52,21 +38,13 @@ VIEWPORTS = {
 # is drawn, as after a click on the colour-mode button.
 COLOUR_MODES = ("light", "dark")
 COLOUR_MODE_JS = "(mode) => { localStorage.setItem('mode', mode); localStorage.setItem('theme', mode); }"
-# Folders of the build that hold assets, not pages (as in tools/site_check.py).
-NON_PAGE_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static", "reports"}
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 LOAD_TIMEOUT_MS = 30_000
 
 
 def discover_pages(site_dir: Path = SITE_DIR) -> list[str]:
     """Site-relative paths of every HTML page of the built book."""
-    if not site_dir.is_dir():
-        return []
-    return sorted(
-        p.relative_to(site_dir).as_posix()
-        for p in site_dir.rglob("*.html")
-        if p.relative_to(site_dir).parts[0] not in NON_PAGE_DIRS
-    )
+    return [p.relative_to(site_dir).as_posix() for p in site_pages(site_dir)]
 
 
 # Slide decks (make slides) show one slide at a time, so widgets and players
@@ -96,29 +74,6 @@ def pytest_generate_tests(metafunc):
                 # Fail (not skip) when the site is missing: run `make book` first.
                 pages = [f"<no pages under {SITE_DIR}: run `make book` first>"]
             metafunc.parametrize(name, pages)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static file handler that does not print every request."""
-
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
-        pass
-
-
-@contextmanager
-def serve(directory: Path):
-    """Serve ``directory`` on 127.0.0.1 from a thread; yields the base URL."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @dataclass
@@ -279,12 +234,12 @@ def wait_until_settled(page, has_widgets: bool, timeout_ms: int = LOAD_TIMEOUT_M
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run tools/ensure-system-tools.sh (make test does)")
+    if missing_chromium():
+        pytest.fail(missing_chromium())
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch(playwright.chromium)
         try:
             yield browser
         finally:
@@ -293,11 +248,9 @@ def browser():
 
 @pytest.fixture(scope="session")
 def site_browser(browser):
-    """The built book, served and opened in Chromium (screenshots renewed each session)."""
+    """The built book, served and opened in Chromium (the root conftest.py clears old screenshots)."""
     if not SITE_DIR.is_dir():
         pytest.fail(f"{SITE_DIR} does not exist: run `make book` first")
-    if SCREENSHOT_DIR.exists():
-        shutil.rmtree(SCREENSHOT_DIR)
     with serve(SITE_DIR) as base_url:
         opener = SiteBrowser(browser, base_url, SITE_DIR, SCREENSHOT_DIR)
         try:
