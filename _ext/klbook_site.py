@@ -16,7 +16,8 @@ It does five things:
 * removes duplicated inline scripts, as explained below;
 * fills the gaps the theme leaves for readers of assistive technology and of
   link previews: a name for each expander of the sidebar's table of contents
-  (an icon-only ``<summary>``, nameless for a screen reader), and per page a
+  (an icon-only ``<summary>``, nameless for a screen reader), folded code
+  cells named by their visible text ("Show code cell source"), and per page a
   ``<meta name="description">`` (its first paragraph of plain text, else
   ``klbook_description``) with Open Graph tags and the social-card image
   ``klbook_social_image``.
@@ -167,6 +168,24 @@ def _name_toc_expanders(app, pagename, templatename, context, doctree):
     context["generate_toctree_html"] = named
 
 
+def _visit_folded_cell(self, node):
+    """myst-nb's folded code cell, without the aria-label "Toggle hidden content"
+    that replaced its summary's visible text ("Show code cell source") as its
+    name (axe label-content-name-mismatch); the visible text names it now."""
+    from myst_nb.sphinx_ import visit_HideCellInput
+
+    start = len(self.body)
+    visit_HideCellInput(self, node)
+    self.body[start:] = [part.replace(' aria-label="Toggle hidden content"', "") for part in self.body[start:]]
+
+
+def _name_folded_cells_by_their_text(app):
+    # After every extension's setup (myst-nb registers the node in its own).
+    from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+
+    app.registry.add_translation_handlers(HideCodeCellNode, html=(_visit_folded_cell, depart_HideCellInput))
+
+
 #: Longest meta description (search engines show about this much).
 DESCRIPTION_CHARS = 160
 #: Only an opening paragraph describes the page; later ones are in mid-argument.
@@ -239,6 +258,7 @@ def setup(app):
     # Late priority: after the extensions that add page-specific scripts.
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", _preload_explorer_data)
+    app.connect("builder-inited", _name_folded_cells_by_their_text)
     app.connect("html-page-context", _name_toc_expanders, priority=900)
     app.connect("html-page-context", _page_meta)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
