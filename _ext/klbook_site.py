@@ -1,6 +1,6 @@
 """Sphinx extension local to the klbook website (loaded from ``_config.yml``).
 
-It does four things:
+It does five things:
 
 * makes the site work with no network: the kernel-free explorers' script,
   style sheet and data (``klbook.explorers.write_assets``, built from klbook
@@ -13,7 +13,14 @@ It does four things:
   (environment variable ``KLBOOK_JB_EXECUTE``; ``_config.yml`` says ``force``).
   ``auto`` is refused: it keeps stored outputs that carry no widget state,
   which gives blank widgets on the page while the build still succeeds;
-* removes duplicated inline scripts, as explained below.
+* removes duplicated inline scripts, as explained below;
+* fills the gaps the theme leaves for readers of assistive technology and of
+  link previews: a name for each expander of the sidebar's table of contents
+  (an icon-only ``<summary>``, nameless for a screen reader), folded code
+  cells named by their visible text ("Show code cell source"), and per page a
+  ``<meta name="description">`` (its first paragraph of plain text, else
+  ``klbook_description``) with Open Graph tags and the social-card image
+  ``klbook_social_image``.
 
 Sphinx 7.4 puts an inline ``<script>`` that an extension registers after the
 builder has started on each page twice: once from the builder's own list
@@ -27,10 +34,14 @@ first copy, so launch and live-code buttons stay and the console stays clean.
 
 from __future__ import annotations
 
+import functools
+import html
 import os
 import re
 import shutil
 from pathlib import Path
+
+from docutils import nodes
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = ROOT / "_build" / ".klbook_static"
@@ -132,10 +143,122 @@ def _preload_explorer_data(app, pagename, templatename, context, doctree):
         app.add_js_file(f"explorers/{name}.js", priority=400, loading_method="defer")
 
 
+def _name_toc_expanders(app, pagename, templatename, context, doctree):
+    """Give each icon-only ``<summary>`` of the sidebar's table of contents a name:
+    "Sections of <its page's title>" (pydata-sphinx-theme builds them in Python,
+    so the fix wraps its template function; axe rule summary-name)."""
+    generate = context.get("generate_toctree_html")
+    if generate is None or getattr(generate, "klbook_named", False):
+        return
+
+    @functools.wraps(generate)
+    def named(*args, **kwargs):
+        soup = generate(*args, **kwargs)
+        if isinstance(soup, str):
+            return soup
+        for summary in soup.select("details > summary"):
+            if summary.get("aria-label") or summary.get_text(strip=True):
+                continue
+            link = summary.find_parent("li").find("a", recursive=True)
+            title = " ".join(link.get_text().split()) if link else ""
+            summary["aria-label"] = f"Sections of {title}" if title else "Sections"
+        return soup
+
+    named.klbook_named = True
+    context["generate_toctree_html"] = named
+
+
+def _visit_folded_cell(self, node):
+    """myst-nb's folded code cell, without the aria-label "Toggle hidden content"
+    that replaced its summary's visible text ("Show code cell source") as its
+    name (axe label-content-name-mismatch); the visible text names it now."""
+    from myst_nb.sphinx_ import visit_HideCellInput
+
+    start = len(self.body)
+    visit_HideCellInput(self, node)
+    self.body[start:] = [part.replace(' aria-label="Toggle hidden content"', "") for part in self.body[start:]]
+
+
+def _name_folded_cells_by_their_text(app):
+    # After every extension's setup (myst-nb registers the node in its own).
+    from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+
+    app.registry.add_translation_handlers(HideCodeCellNode, html=(_visit_folded_cell, depart_HideCellInput))
+
+
+#: Longest meta description (search engines show about this much).
+DESCRIPTION_CHARS = 160
+#: Only an opening paragraph describes the page; later ones are in mid-argument.
+DESCRIPTION_PARAGRAPHS = 3
+_NOT_PROSE = (nodes.Admonition, nodes.caption, nodes.footnote, nodes.citation, nodes.table,
+              nodes.sidebar, nodes.topic, nodes.field_list, nodes.line_block)
+
+
+def page_description(doctree) -> str:
+    """The first of the page's opening DESCRIPTION_PARAGRAPHS paragraphs that
+    is plain prose (no formula, at least 60 characters, ending a sentence),
+    shortened to DESCRIPTION_CHARS at a word; "" if there is none."""
+    if doctree is None:
+        return ""
+    prose = (p for p in doctree.findall(nodes.paragraph)
+             if not any(isinstance(a, _NOT_PROSE) for a in _ancestors(p)))
+    for _, para in zip(range(DESCRIPTION_PARAGRAPHS), prose):
+        if any(n.tagname in ("math", "math_block") for n in para.findall()):
+            continue
+        text = " ".join(para.astext().split())
+        if len(text) < 60 or not text.endswith((".", "?", "!")):
+            continue
+        if len(text) > DESCRIPTION_CHARS:
+            text = text[:DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        return text
+    return ""
+
+
+def _ancestors(node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def _social_image_alt() -> str:
+    """What tools/make_site_images.py draws (it checks these facts), in the palette's words."""
+    from klbook.plotting import describe_role
+
+    return (f"A target P with two modes ({describe_role('p')}); the Normal Q fitted by forward KL "
+            f"D(P‖Q) ({describe_role('forward')}) spreads over both, the one fitted by reverse KL "
+            f"D(Q‖P) ({describe_role('reverse')}) sits on one mode.")
+
+
+def _page_meta(app, pagename, templatename, context, doctree):
+    """Description, Open Graph and social-card tags for every page."""
+    config = app.config
+    description = page_description(doctree) or config.klbook_description
+    title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title") or config.project))
+    tags = {"description": description}
+    properties = {"og:title": title, "og:description": description, "og:type": "website",
+                  "og:site_name": config.project}
+    if config.klbook_social_image:
+        image = config.klbook_social_image
+        # Link previews need an absolute address, known only when html_baseurl is set.
+        base = (config.html_baseurl or "").rstrip("/")
+        properties["og:image"] = f"{base}/{image}" if base else context["pathto"](image, 1)
+        properties["og:image:alt"] = _social_image_alt()
+        tags["twitter:card"] = "summary_large_image"
+    meta = [f'<meta name="{k}" content="{html.escape(v)}" />' for k, v in tags.items()]
+    meta += [f'<meta property="{k}" content="{html.escape(v)}" />' for k, v in properties.items()]
+    context["metatags"] = context.get("metatags", "") + "\n".join(meta) + "\n"
+
+
 def setup(app):
+    app.add_config_value("klbook_description", "", "html", types=[str])
+    app.add_config_value("klbook_social_image", "", "html", types=[str])
     app.connect("config-inited", _offline_assets)
     app.connect("config-inited", _execution_mode)
     # Late priority: after the extensions that add page-specific scripts.
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", _preload_explorer_data)
+    app.connect("builder-inited", _name_folded_cells_by_their_text)
+    app.connect("html-page-context", _name_toc_expanders, priority=900)
+    app.connect("html-page-context", _page_meta)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

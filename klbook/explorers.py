@@ -111,6 +111,7 @@ def _styles():
     """What the script needs of the palette: colours, dash patterns, words."""
     roles = ("p", "forward", "reverse", "q", "accent", "muted")
     return {role: {"color": plotting.PALETTE[role],
+                   "text": plotting.TEXT_PALETTE[role],
                    "dash": {"-": "", "--": "6 4", "-.": "8 3 2 3", ":": "2 3"}[
                        plotting.role_style(role)["linestyle"]],
                    "words": plotting.describe_role(role),

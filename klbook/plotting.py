@@ -50,6 +50,50 @@ PALETTE = {
     "muted": "#999999",
 }
 
+#: The backgrounds that text in a role's colour (the explorers' readouts) is
+#: read on: the website's light page and surfaces, and in its dark mode the
+#: light card pydata-sphinx-theme 0.17 puts behind every HTML cell output
+#: (``--pst-color-background``, ``-surface``, dark ``--pst-color-text-base``);
+#: slide decks are white.
+TEXT_BACKGROUNDS = ("#FFFFFF", "#F3F4F5", "#CED6DD")
+
+#: WCAG 2.1 AA: the least contrast ratio for normal-size text (1.4.3).
+MIN_TEXT_CONTRAST = 4.5
+
+
+def _luminance(colour):
+    """WCAG 2.1 relative luminance of a ``#RRGGBB`` colour."""
+    rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255.0
+    linear = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(colour, background):
+    """WCAG 2.1 contrast ratio of two ``#RRGGBB`` colours, from 1 to 21."""
+    hi, lo = sorted((_luminance(colour), _luminance(background)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def text_colour(colour, backgrounds, *, ratio=MIN_TEXT_CONTRAST):
+    """`colour` as text: mixed with black (light backgrounds) or white (dark ones)
+    in steps of 1/64, just enough to reach `ratio` against every background.
+
+    The hue stays, so the text still names its line's role by colour; a colour
+    that already reads well is returned unchanged.
+    """
+    towards = 0.0 if _luminance(backgrounds[0]) > 0.5 else 255.0
+    rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+    for step in range(65):
+        mixed = "#" + "".join(f"{round(v):02X}" for v in rgb + (towards - rgb) * step / 64)
+        if all(contrast_ratio(mixed, b) >= ratio for b in backgrounds):
+            return mixed
+    raise ValueError(f"`ratio` {ratio} cannot be reached against {backgrounds}")
+
+
+#: Text in a role's colour (readouts naming a fit): PALETTE's colour darkened
+#: until it meets WCAG AA on every TEXT_BACKGROUNDS (PALETTE stays the lines').
+TEXT_PALETTE = {role: text_colour(colour, TEXT_BACKGROUNDS) for role, colour in PALETTE.items()}
+
 #: Line style and legend label for each role (colour comes from PALETTE).
 _ROLES = {
     "p": {"linestyle": "-", "label": "P (target)"},

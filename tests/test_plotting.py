@@ -168,3 +168,68 @@ def test_default_style_comes_from_klbook_style_variable(monkeypatch):
     monkeypatch.setenv("KLBOOK_STYLE", "poster")
     with pytest.raises(ValueError, match=r"^`KLBOOK_STYLE` must be 'book' or 'lecture', got 'poster'$"):
         resolve_style()
+
+
+# ------------------------------------------------------------- text colours
+
+
+def test_contrast_ratio_matches_wcag():
+    assert kp.contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert kp.contrast_ratio("#FFFFFF", "#FFFFFF") == pytest.approx(1.0)
+    # WebAIM's reference pair: #767676 on white is the lightest grey that passes AA.
+    assert kp.contrast_ratio("#767676", "#FFFFFF") == pytest.approx(4.54, abs=0.005)
+    assert kp.contrast_ratio("#FFFFFF", "#767676") == kp.contrast_ratio("#767676", "#FFFFFF")
+    # Why the text palette exists: the line colours fail as text (vermillion 3.9:1 on white).
+    assert kp.contrast_ratio(kp.PALETTE["reverse"], "#FFFFFF") < kp.MIN_TEXT_CONTRAST
+
+
+def test_text_palette_meets_wcag_aa_on_every_background():
+    assert set(kp.TEXT_PALETTE) == set(kp.PALETTE)
+    for role, colour in kp.TEXT_PALETTE.items():
+        for background in kp.TEXT_BACKGROUNDS:
+            assert kp.contrast_ratio(colour, background) >= kp.MIN_TEXT_CONTRAST, (role, colour, background)
+
+
+def test_text_palette_keeps_the_hue_and_changes_only_what_fails():
+    import colorsys
+
+    def hls(colour):
+        return colorsys.rgb_to_hls(*(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)))
+
+    for role, line in kp.PALETTE.items():
+        text = kp.TEXT_PALETTE[role]
+        passes = all(kp.contrast_ratio(line, b) >= kp.MIN_TEXT_CONTRAST for b in kp.TEXT_BACKGROUNDS)
+        assert (text == line) == passes, (role, line, text)
+        if hls(line)[2] > 0.2 and hls(line)[0] > 0:  # a colour, not black or a grey
+            assert hls(text)[0] == pytest.approx(hls(line)[0], abs=0.02), role
+
+
+def test_text_colour_mixes_just_enough():
+    white = ("#FFFFFF",)
+    darker = kp.text_colour("#D55E00", white)
+    assert kp.contrast_ratio(darker, "#FFFFFF") >= 4.5
+    assert kp.text_colour("#D55E00", white, ratio=kp.contrast_ratio(darker, "#FFFFFF")) == darker
+    assert kp.text_colour("#D55E00", white, ratio=4.4) != darker
+    assert kp.text_colour("#000000", white) == "#000000"
+    lighter = kp.text_colour("#0072B2", ("#14181E",))
+    assert kp.contrast_ratio(lighter, "#14181E") >= 4.5 and kp.contrast_ratio("#0072B2", "#14181E") < 4.5
+    with pytest.raises(ValueError, match=r"^`ratio` 22 cannot be reached against \('#FFFFFF',\)$"):
+        kp.text_colour("#D55E00", white, ratio=22)
+
+
+def test_text_backgrounds_are_the_themes():
+    """TEXT_BACKGROUNDS are pydata-sphinx-theme's light page and surface and, in
+    dark mode, the light card (dark mode's text-base) it paints behind HTML outputs."""
+    import re
+    from importlib.resources import files
+
+    css = (files("pydata_sphinx_theme") / "theme" / "pydata_sphinx_theme" / "static" / "styles"
+           / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+
+    def colours(mode, *names):
+        block = re.search(r"html\[data-theme=%s\]\{([^}]*)\}" % mode, css).group(1) + ";"
+        found = [v for n in names for v in re.findall(rf"--pst-color-{n}:#([0-9a-fA-F]{{3,6}});", block)]
+        return {"#" + (v if len(v) == 6 else "".join(c * 2 for c in v)).upper() for v in found}
+
+    assert ".bd-content div.cell_output .text_html:not(:has(table.dataframe))" in css
+    assert colours("light", "background", "surface") | colours("dark", "text-base") == set(kp.TEXT_BACKGROUNDS)

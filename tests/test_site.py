@@ -188,3 +188,52 @@ def test_theme_and_extensions_configured(site, toc):
             problems.append(f"{doc}: loads a script or style sheet from the network")
     assert problems == [], "\n".join(problems)
     assert (site / "_static" / "exercise.css").is_file(), "sphinx-exercise is not loaded"
+
+
+def test_every_page_has_a_description_favicon_and_social_card(site, toc):
+    """What browser tabs, search engines and link previews show (_ext/klbook_site.py)."""
+    problems = []
+    for doc in toc_files(toc):
+        html = (site / f"{doc}.html").read_text()
+        description = re.search(r'<meta name="description" content="([^"]{40,})" />', html)
+        if not description:
+            problems.append(f"{doc}: no meta description")
+        image = re.search(r'<meta property="og:image" content="([^"]+)" />', html)
+        if not image or not (site / doc).parent.joinpath(image.group(1)).resolve().is_file():
+            problems.append(f"{doc}: og:image missing or pointing nowhere ({image and image.group(1)})")
+        for prop in ("og:title", "og:description", "og:image:alt"):
+            if f'<meta property="{prop}" content="' not in html:
+                problems.append(f"{doc}: no {prop}")
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', html)
+        if not icon or not (site / doc).parent.joinpath(icon.group(1)).resolve().is_file():
+            problems.append(f"{doc}: favicon missing or pointing nowhere")
+    assert problems == [], "\n".join(problems)
+
+
+def test_page_description_is_the_opening_plain_prose():
+    from docutils import nodes
+    from docutils.utils import new_document
+    from docutils.frontend import get_default_settings
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        import klbook_site
+    finally:
+        sys.path.remove(str(ROOT / "_ext"))
+
+    def page(*paragraphs):
+        doc = new_document("page", get_default_settings())
+        for p in paragraphs:
+            doc += p
+        return doc
+
+    sentence = "Forward KL D(P||Q) takes its expectation under the target P, the data."
+    with_math = nodes.paragraph("", "The divergence ", nodes.math("", "D(P\\|Q)"), nodes.Text(" is zero exactly when P = Q."))
+    note = nodes.note("", nodes.paragraph("", "A note that is long enough to be a description of the page."))
+    assert klbook_site.page_description(page(note, with_math, nodes.paragraph("", sentence))) == sentence
+    assert klbook_site.page_description(page(nodes.paragraph("", "Too short."))) == ""
+    assert klbook_site.page_description(page(nodes.paragraph("", "A lead-in to the formula below, which is long enough to count, though:"))) == ""
+    # Only the opening paragraphs describe the page.
+    assert klbook_site.page_description(page(*[with_math] * 3, nodes.paragraph("", sentence))) == ""
+    long = klbook_site.page_description(page(nodes.paragraph("", sentence * 4)))
+    assert len(long) <= klbook_site.DESCRIPTION_CHARS and long.endswith("…")

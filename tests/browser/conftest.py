@@ -8,9 +8,10 @@ Playwright; nothing downloads a browser. Every request that would leave
 itself (MathJax, the explorers). Pages are discovered from the built site,
 so new chapters are covered without touching the tests.
 
-Each page is opened once per viewport (desktop 1280 px, phone 390 px) and kept
-open for the checks; the screenshots are taken right after loading, into
-``_build/screenshots/``.
+Each page is opened once per viewport (desktop 1280 px, phone 390 px) and
+colour mode asked for (light, the site's default; dark, as the theme's
+colour-mode button stores it) and kept open for the checks; the screenshots
+are taken right after loading, into ``_build/screenshots/``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
     "phone": {"viewport": {"width": PHONE_WIDTH, "height": 844}, "is_mobile": True, "has_touch": True},
 }
+# The colour modes of pydata-sphinx-theme: its head script reads them from
+# localStorage ("mode" is the choice, "theme" what is shown) before the page
+# is drawn, as after a click on the colour-mode button.
+COLOUR_MODES = ("light", "dark")
+COLOUR_MODE_JS = "(mode) => { localStorage.setItem('mode', mode); localStorage.setItem('theme', mode); }"
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 LOAD_TIMEOUT_MS = 30_000
 
@@ -80,6 +86,7 @@ class PageView:
     url: str
     site_dir: Path
     base_url: str
+    mode: str = "light"
     problems: list[str] = field(default_factory=list)  # console errors, failed or refused requests
     screenshot: Path | None = None
 
@@ -97,29 +104,48 @@ class SiteBrowser:
         self.screenshot_dir = screenshot_dir
         self.settle_timeout_ms = settle_timeout_ms
         self.contexts = {}
-        self.views: dict[tuple[str, str], PageView] = {}
+        self.views: dict[tuple[str, str, str], PageView] = {}
         self._browser = browser
 
-    def _context(self, viewport: str):
-        if viewport not in self.contexts:
+    def _context(self, viewport: str, mode: str = "light"):
+        if mode not in COLOUR_MODES:
+            raise ValueError(f"`mode` must be one of {COLOUR_MODES}, got {mode!r}")
+        if (viewport, mode) not in self.contexts:
             context = self._browser.new_context(
-                **VIEWPORTS[viewport], device_scale_factor=1, service_workers="block"
+                **VIEWPORTS[viewport], device_scale_factor=1, service_workers="block", color_scheme=mode
             )
             context.set_default_timeout(LOAD_TIMEOUT_MS)
-            self.contexts[viewport] = context
-        return self.contexts[viewport]
+            if mode != "light":
+                context.add_init_script(f"({COLOUR_MODE_JS})({mode!r})")
+            self.contexts[(viewport, mode)] = context
+        return self.contexts[(viewport, mode)]
+
+    def new_page(self, viewport: str = "desktop", mode: str = "light"):
+        """A blank page of the `viewport` and colour `mode`, for a URL that ``open``
+        does not take (e.g. with a query); requests outside the site are refused
+        and listed in the returned problems. The caller closes the page."""
+        page = self._context(viewport, mode).new_page()
+        problems: list[str] = []
+        refuse_external(page, self.base_url, problems)
+        return page, problems
+
+    def release(self, view: PageView) -> None:
+        """Close a view no other check will use (frees the browser's memory)."""
+        self.views.pop((view.rel, view.viewport, view.mode), None)
+        view.page.close()
 
     def _route(self, view: PageView):
         refuse_external(view.page, self.base_url, view.problems)
 
-    def open(self, rel: str, viewport: str) -> PageView:
-        """The page ``rel`` loaded and settled at ``viewport`` (opened once, then reused)."""
-        key = (rel, viewport)
+    def open(self, rel: str, viewport: str, mode: str = "light") -> PageView:
+        """The page ``rel`` loaded and settled at ``viewport`` in colour ``mode``
+        (opened once, then reused)."""
+        key = (rel, viewport, mode)
         if key in self.views:
             return self.views[key]
-        page = self._context(viewport).new_page()
+        page = self._context(viewport, mode).new_page()
         view = PageView(rel=rel, viewport=viewport, page=page, url=self.base_url + rel,
-                        site_dir=self.site_dir, base_url=self.base_url)
+                        site_dir=self.site_dir, base_url=self.base_url, mode=mode)
         self.views[key] = view
 
         def on_console(msg):
@@ -141,7 +167,8 @@ class SiteBrowser:
         wait_until_settled(page, WIDGET_STATE_MIME in view.html, self.settle_timeout_ms)
         self.screenshot_dir.mkdir(parents=True, exist_ok=True)
         name = rel.replace("/", "__").removesuffix(".html")
-        view.screenshot = self.screenshot_dir / f"{name}-{viewport}.png"
+        suffix = "" if mode == "light" else f"-{mode}"
+        view.screenshot = self.screenshot_dir / f"{name}-{viewport}{suffix}.png"
         page.screenshot(path=str(view.screenshot), full_page=True)
         return view
 

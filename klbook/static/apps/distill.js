@@ -91,7 +91,7 @@
       });
       var label = io === 2 ? "GKD's JSD(β = " + data.mixes[+mix.value] + ")" : names[io];
       var T = data.temperatures[it], k = data.ranks[ir], nSteps = data.steps[is];
-      out.innerHTML = "<p>Rank-" + k + " student, <b style='color:" + role.color + "'>" + label +
+      out.innerHTML = "<p>Rank-" + k + " student, <b style='color:" + role.text + "'>" + label +
         "</b>, teacher at T = " + T + ", after " + nSteps + " gradient steps. D(P_T‖Q) = <b>" + K.fmt(st[1], 4) +
         "</b>, D(Q‖P_T) = <b>" + K.fmt(st[2], 4) + "</b> nats (averaged over the teacher's contexts).<br>" +
         "Mass on the teacher's top " + data.head_size + ": <b>" + K.fmt(st[3], 3) + "</b> (teacher at T: " +

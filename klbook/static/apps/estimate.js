@@ -58,7 +58,7 @@
         var px = ax.sx(truth).toFixed(1);
         p.truth.setAttribute("d", "M" + px + " " + ax.box[1] + "V" + (ax.box[1] + ax.box[3]));
         var bias = e[0] - truth;
-        rows += "<tr><th scope='row' style='color:" + roles[k].color + "'>" + k + "</th><td>" + K.fmt(e[0], 4) +
+        rows += "<tr><th scope='row' style='color:" + roles[k].text + "'>" + k + "</th><td>" + K.fmt(e[0], 4) +
           "</td><td>" + K.fmt(bias, 4) + "</td><td>" + K.fmt(e[1], 4) + "</td><td>" +
           (truth > 0 ? K.fmt(e[1] / truth, 3) : "—") + "</td></tr>";
         words.push(k + " (" + roles[k].colour + "): mean " + K.fmt(e[0], 4) + ", std " + K.fmt(e[1], 4));

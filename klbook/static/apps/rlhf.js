@@ -69,9 +69,9 @@
       st[4].forEach(function (v) { fmin = Math.min(fmin, v); });
       var bt = K.fmt(b, b < 0.1 ? 4 : b < 10 ? 3 : 1);
       out.innerHTML = "<p>β = <b>" + bt + "</b>, rewards '" + data.presets[ip] + "'. <b style='color:" +
-        S.reverse.color + "'>π*</b>: E[r] = <b>" + K.fmt(st[1], 4) + "</b>, D(π*‖π_ref) = <b>" + K.fmt(st[2], 4) +
+        S.reverse.text + "'>π*</b>: E[r] = <b>" + K.fmt(st[1], 4) + "</b>, D(π*‖π_ref) = <b>" + K.fmt(st[2], 4) +
         "</b> nats (reverse KL, expectation under π*), log Z = " + K.fmt(st[3], 4) +
-        ", optimal value β log Z = " + K.fmt(b * st[3], 4) + ".<br><b style='color:" + S.forward.color +
+        ", optimal value β log Z = " + K.fmt(b * st[3], 4) + ".<br><b style='color:" + S.forward.text +
         "'>Forward penalty</b> optimum: smallest probability " + K.fmt(fmin, 4) +
         " (it never drops a response π_ref has).</p>";
       svg.describe("Bars of the reference policy (" + S.p.colour + "), the optimum π* of the reverse-KL penalty (" +
