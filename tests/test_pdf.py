@@ -87,7 +87,9 @@ class SitePage:
     @property
     def numbers(self) -> list[str]:
         """Figure and equation numbers as the website prints them ("Fig. 3.3", "(2.1)")."""
-        return [norm(span.get_text()) for span in self.article.select("span.caption-number, span.eqno")]
+        # The span's own text: an equation number carries a "#" permalink (hidden in print).
+        return [norm("".join(span.find_all(string=True, recursive=False)))
+                for span in self.article.select("span.caption-number, span.eqno")]
 
     @property
     def figures(self) -> set[str]:
