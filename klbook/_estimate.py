@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from . import _quadrature
+from . import _fit
 from ._distributions import Categorical, Mixture, Normal, _rng
 from ._divergence import _discrete_pair
 from ._multivariate import MultivariateNormal
@@ -168,16 +168,11 @@ def _check_gradient_pair(q, p):
 
 
 def _dlogpdf(p, x):
-    """d/dx log p(x) for a Normal or a Mixture of Normals (a weighted mean of the
-    components' -(x - mean_k) / sd_k^2, weighted by their responsibilities)."""
+    """d/dx log p(x) for a Normal or a Mixture of Normals (the fits' own
+    derivative, :func:`klbook._fit._log_target_derivs`)."""
     if isinstance(p, Normal):
         return -(x - p.mean) / p.var
-    logp = p.logpdf(x)
-    out = np.zeros_like(x)
-    for w, c in zip(p.weights, p.components):
-        if w > 0:
-            out -= np.exp(math.log(w) + c.logpdf(x) - logp) * (x - c.mean) / c.var
-    return out
+    return _fit._log_target_derivs(p, np.asarray(x, dtype=float))[1]
 
 
 def reverse_kl_gradient(q, p):
@@ -212,7 +207,8 @@ def reverse_kl_gradient(q, p):
 
     For a Mixture it is the expectation of the reparameterization integrand,
     :math:`E_q[-(\\log p)'(x)]` and :math:`-1 - E_q[(\\log p)'(x)\\,(x - m)]`,
-    by the composite Gauss–Legendre quadrature that :func:`klbook.kl` uses.
+    by the quadrature of the reverse-KL fit (``klbook.fit``), which computes
+    this gradient for its Newton steps.
 
     Examples
     --------
@@ -222,12 +218,8 @@ def reverse_kl_gradient(q, p):
     _check_gradient_pair(q, p)
     if isinstance(p, Normal):
         return np.array([(q.mean - p.mean) / p.var, q.var / p.var - 1.0])
-    lo, hi = _quadrature.support(q.means, q.sds)
-    x, w = _quadrature.grid(np.concatenate([q.means, p.means]), np.concatenate([q.sds, p.sds]),
-                            lo, hi, extra=p._kinks)
-    wq = w * q.pdf(x)
-    slope = _dlogpdf(p, x)
-    return np.array([-float(wq @ slope), -1.0 - float(wq @ (slope * (x - q.mean)))])
+    # The reverse-KL fit's own gradient in (mean, log sd), by its quadrature.
+    return _fit._reverse_normal(p, q.mean, math.log(q.sd))[1]
 
 
 def reverse_kl_gradient_samples(q, p, n, *, rng=None, estimator="reparam"):
