@@ -118,7 +118,8 @@ def _normal_cross_entropy(p, q):
 def _kl_nats(p, q):
     pair = _check_pair(p, q)
     if pair is not None:
-        return float(rel_entr(*pair).sum())
+        # D >= 0 exactly; the sum of rel_entr terms may land a hair below.
+        return max(float(rel_entr(*pair).sum()), 0.0)
     if not (isinstance(p, _CONTINUOUS) and isinstance(q, _CONTINUOUS)):
         (lo_p, hi_p), (lo_q, hi_q) = _support(p), _support(q)
         if lo_p < lo_q or hi_p > hi_q:
