@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.klbook-installed
 JB_EXECUTE ?= force
 NODE_STAMP := node_modules/.klbook-installed
 
-.PHONY: book test test-fast bench lock clean venv system-tools node-modules slides pdf site-check binder-check binder-env
+.PHONY: book book-ko i18n-pot i18n-update i18n-check test test-fast bench lock clean venv system-tools node-modules slides pdf site-check binder-check binder-env
 
 venv: $(STAMP)
 
@@ -35,6 +35,26 @@ book: $(STAMP) $(NODE_STAMP)
 	[ $$book -eq 0 ] && [ $$runs -eq 0 ]
 	$(MAKE) --no-print-directory slides
 	$(MAKE) --no-print-directory pdf
+
+# The Korean edition (issue 14), from the message catalogs in locales/ko/ and the
+# English run's jupyter-cache (no notebook runs again): _build/html/ko/.
+# i18n-pot: the English pages' messages (no execution: seconds), _build/i18n/_build/gettext;
+# i18n-update: merges them into locales/ko (new messages empty, changed ones fuzzy);
+# i18n-check: fails on a missing, untranslated, fuzzy or number-changing translation.
+POT_DIR := _build/i18n/_build/gettext
+i18n-pot: $(STAMP)
+	@rm -rf $(POT_DIR)
+	@KLBOOK_JB_EXECUTE=off $(BIN)/jupyter-book build . --builder custom --custom-builder gettext \
+	  --path-output _build/i18n > _build/i18n-pot.log 2>&1 || (cat _build/i18n-pot.log; exit 1)
+
+i18n-update: i18n-pot
+	$(BIN)/sphinx-intl update -p $(POT_DIR) -l ko -d locales -w 0
+
+i18n-check: i18n-pot
+	$(BIN)/python tools/check_translations.py $(POT_DIR) locales ko
+
+book-ko: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/build_edition.py ko
 
 # The chapters as reveal.js slide decks in _build/html/slides/ (run after the
 # book: its build starts from an empty _build/html). Offline: reveal.js,

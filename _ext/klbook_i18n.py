@@ -1,0 +1,169 @@
+"""Sphinx extension: translated editions of the klbook notebooks (issue 14).
+
+Sphinx's gettext workflow (``-b gettext``, ``sphinx-intl``, ``-D language=ko``)
+replaces each paragraph, heading and caption of a page by its translation from
+``locales/<lang>/LC_MESSAGES/<docname>.po``. Sphinx parses every translated
+message again with the parser of the page's file type (``publish_msgstr`` in
+``sphinx.transforms.i18n``, source path ending in ``<translated>``).
+
+For a notebook that parser is MyST-NB's. MyST-NB < 1.2 read the message as a
+notebook and crashed (NotJSONError, executablebooks/MyST-NB#587); MyST-NB 1.2
+(PR #600) parses it as MyST Markdown instead, but in a bare document: the
+notebook's glue data are gone, so every ``{glue:text}`` role in a translated
+message fails ("No key ... found in glue data for this document") and the
+translated page would show no computed number.
+
+This extension
+
+* registers a MyST-NB parser that remembers the notebook's renderer while the
+  page is read and lends it to the re-parse of each translated message, so glue
+  roles (and ``{eval}``) in translations show the numbers the English run
+  computed (same jupyter-cache entry, nothing executed again);
+* translates the kernel-free explorers' placeholders (title, fallback text)
+  from a label table (``klbook/i18n/<lang>.json``) and marks each explorer with
+  ``data-lang`` so the script can pick its labels from the same table;
+* makes figures' alt text a message of its page (``_alt_text_messages``);
+* links every page to its twin in the other language (``klbook_lang_peer``:
+  the relative URL of the other edition's root, e.g. ``ko/`` from the English
+  site, ``..`` from the Korean one) and sets ``lang`` on the page.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import json
+import re
+from pathlib import Path
+
+from docutils import nodes
+
+import myst_nb.sphinx_ as _mystnb
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS_DIR = ROOT / "klbook" / "i18n"
+TRANSLATED_SUFFIX = "<translated>"
+_RENDERER_KEY = "klbook_nb_renderer"
+LANG_NAMES = {"en": "English", "ko": "한국어"}
+
+
+class _KeepRenderer(dict):
+    """``document.attributes`` that remembers the notebook renderer MyST-NB pops."""
+
+    kept = None
+
+    def pop(self, key, *default):
+        if key == "nb_renderer" and key in self:
+            self.kept = self[key]
+        return super().pop(key, *default)
+
+
+class TranslatableNotebookParser(_mystnb.Parser):
+    """MyST-NB's parser; translated messages see the notebook's glue data."""
+
+    def parse(self, inputstring, document):
+        env = document.settings.env
+        if document.current_source and document.current_source.endswith(TRANSLATED_SUFFIX):
+            renderer = env.temp_data.get(_RENDERER_KEY)
+            if renderer is not None:
+                document.attributes["nb_renderer"] = renderer
+            try:
+                return _mystnb.MystParser.parse(self, inputstring, document)
+            finally:
+                document.attributes.pop("nb_renderer", None)
+        attributes = _KeepRenderer(document.attributes)
+        document.attributes = attributes
+        try:
+            super().parse(inputstring, document)
+        finally:
+            document.attributes = dict(attributes)
+        if attributes.kept is not None:
+            # temp_data lives while this one document is read (Locale runs then).
+            env.temp_data[_RENDERER_KEY] = attributes.kept
+
+
+# -- labels of the explorers ---------------------------------------------------------
+
+def load_labels(lang):
+    """The label table English -> `lang` (empty for English or a language with no table)."""
+    path = LABELS_DIR / f"{lang}.json"
+    if lang in (None, "", "en") or not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+_EXPLORER = re.compile(r'<div class="klbook-explorer" data-app="(\w+)"([^>]*) data-config="([^"]*)">'
+                       r'<p class="kx-fallback">(.*?)</p>', re.S)
+
+
+def translate_explorer_html(text, labels, lang):
+    """The placeholder HTML with its title and fallback text in `lang` (ValueError if a
+    label is missing from the table: an untranslated label must not slip through)."""
+
+    def one(match):
+        app, rest, payload, fallback = match.groups()
+        config = json.loads(_html.unescape(payload))
+        for key in ("title",):
+            if key in config:
+                config[key] = _lookup(labels, config[key], lang)
+        for style in config.get("styles", {}).values():
+            for key in ("words", "colour"):
+                if key in style:
+                    style[key] = _lookup(labels, style[key], lang)
+        payload = _html.escape(json.dumps(config, ensure_ascii=False), quote=True)
+        fallback = _html.escape(_lookup(labels, _html.unescape(fallback), lang), quote=False)
+        return (f'<div class="klbook-explorer" data-app="{app}"{rest} data-lang="{lang}" '
+                f'data-config="{payload}"><p class="kx-fallback">{fallback}</p>')
+
+    return _EXPLORER.sub(one, text)
+
+
+def _lookup(labels, text, lang):
+    if text not in labels or not labels[text]:
+        raise ValueError(f"explorer label {text!r} has no {lang} translation in {LABELS_DIR / (lang + '.json')}")
+    return labels[text]
+
+
+def _translate_explorers(app, doctree):
+    lang = app.config.language
+    labels = load_labels(lang)
+    if not labels:
+        return
+    for node in doctree.findall(nodes.raw):
+        if "html" in node.get("format", "") and "klbook-explorer" in node.astext():
+            new = translate_explorer_html(node.astext(), labels, lang)
+            node.children = [nodes.Text(new)]
+
+
+# -- alt text -----------------------------------------------------------------------
+
+def _alt_text_messages(app, config):
+    """Sphinx extracts and translates image alt text itself, but MyST-NB shows the
+    gettext builder only an output's text/plain: with PNG first, each figure's alt
+    text becomes a message of its page (and Locale translates it in the other edition)."""
+    config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides, ("gettext", "image/png", 1)]
+
+
+# -- language switch ----------------------------------------------------------------
+
+def _lang_switch(app, pagename, templatename, context, doctree):
+    peer = app.config.klbook_lang_peer
+    if not peer:
+        return
+    lang = app.config.language or "en"
+    other = "en" if lang != "en" else "ko"
+    depth = pagename.count("/")
+    href = "../" * depth + peer.rstrip("/") + "/" + pagename + ".html"
+    link = (f'<p class="klbook-lang-switch"><a href="{href}" hreflang="{other}" lang="{other}">'
+            f'{LANG_NAMES.get(other, other)}</a></p>\n')
+    context["body"] = link + context.get("body", "")
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="alternate" hreflang="{other}" href="{href}" />')
+
+
+def setup(app):
+    app.add_source_parser(TranslatableNotebookParser, override=True)
+    app.add_config_value("klbook_lang_peer", "", "html")
+    app.connect("config-inited", _alt_text_messages)
+    app.connect("doctree-read", _translate_explorers)
+    app.connect("html-page-context", _lang_switch)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

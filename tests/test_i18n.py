@@ -1,0 +1,167 @@
+"""Translated editions (issue 14): _ext/klbook_i18n.py and tools/check_translations.py.
+
+The build test makes a one-notebook Sphinx project with a stored glue output and
+a Korean catalog, and builds it with ``-D language=ko`` and no execution: once
+with plain MyST-NB (documents the upstream failure: the glue role in the
+translated message finds no glue data) and once with klbook_i18n (the Korean
+page shows the English run's number, -W clean).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "_ext"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+import check_translations  # noqa: E402
+import klbook_i18n  # noqa: E402
+from klbook import explorers  # noqa: E402
+
+NOTEBOOK = {
+    "nbformat": 4, "nbformat_minor": 5,
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    "cells": [
+        {"cell_type": "markdown", "id": "a", "metadata": {}, "source": "# Forward KL"},
+        {"cell_type": "code", "id": "b", "metadata": {}, "execution_count": 1,
+         "source": "from myst_nb import glue\nglue('d', 0.4617, display=False)",
+         "outputs": [{"output_type": "display_data", "metadata": {"scrapbook": {
+             "name": "d", "mime_prefix": "application/papermill.record/"}},
+             "data": {"application/papermill.record/text/plain": "0.4617"}}]},
+        {"cell_type": "markdown", "id": "c", "metadata": {},
+         "source": "The wide Normal scores {glue:text}`d:.3f` nats, $D(P\\|Q)$."},
+    ],
+}
+KO = {"Forward KL": "순방향 KL",
+      "The wide Normal scores {glue:text}`d:.3f` nats, $D(P\\|Q)$.":
+          "넓은 정규분포는 {glue:text}`d:.3f` 냇을 기록합니다, $D(P\\|Q)$."}
+
+
+def _write_po(path, messages, fuzzy=()):
+    catalog = Catalog(locale="ko")
+    for msgid, msgstr in messages.items():
+        catalog.add(msgid, msgstr, flags=("fuzzy",) if msgid in fuzzy else ())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        write_po(handle, catalog)
+
+
+def _project(tmp_path, with_fix):
+    (tmp_path / "page.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
+    (tmp_path / "index.md").write_text("# Book\n\n```{toctree}\npage\n```\n", encoding="utf-8")
+    extensions = ["myst_nb"] + (["klbook_i18n"] if with_fix else [])
+    (tmp_path / "conf.py").write_text(
+        f"extensions = {extensions!r}\nnb_execution_mode = 'off'\nlocale_dirs = ['locales']\n"
+        "gettext_compact = False\nmyst_enable_extensions = ['dollarmath']\n", encoding="utf-8")
+    _write_po(tmp_path / "locales/ko/LC_MESSAGES/page.po", KO)
+
+
+def _build(tmp_path, *options):
+    env = {"PYTHONPATH": f"{ROOT}:{ROOT / '_ext'}", "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", "-D", "language=ko",
+                           *options, str(tmp_path), str(tmp_path / "_build")],
+                          capture_output=True, text=True, env=env, timeout=240)
+
+
+def test_plain_mystnb_loses_glue_data_in_translations(tmp_path):
+    """Upstream behaviour (MyST-NB 1.4): the translated message parses, but its glue role
+    fails. If this starts passing without klbook_i18n, the extension's parser can go."""
+    _project(tmp_path, with_fix=False)
+    result = _build(tmp_path)
+    assert "No key 'd' found in glue data" in result.stderr
+
+
+def test_translated_notebook_keeps_glue_math_and_lang(tmp_path):
+    _project(tmp_path, with_fix=True)
+    result = _build(tmp_path, "-W")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "_build" / "page.html").read_text(encoding="utf-8")
+    assert '<html lang="ko"' in page
+    assert "순방향 KL" in page
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "넓은 정규분포는 0.462 냇을 기록합니다" in text  # the English run's number
+    assert r"\(D(P\|Q)\)" in page
+
+
+def test_explorer_placeholder_translated():
+    labels = klbook_i18n.load_labels("ko")
+    html = klbook_i18n.translate_explorer_html(explorers.placeholder("forward"), labels, "ko")
+    assert 'data-lang="ko"' in html
+    assert "순방향 KL" in html and "This interactive figure" not in html
+    with pytest.raises(ValueError, match="has no ko translation"):
+        klbook_i18n.translate_explorer_html(explorers.placeholder("forward"), {}, "ko")
+
+
+def _pot(path, messages):
+    catalog = Catalog()
+    for msgid in messages:
+        catalog.add(msgid)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        write_po(handle, catalog)
+
+
+def test_check_complete_catalog_passes(tmp_path):
+    _pot(tmp_path / "pot/chapters/page.pot", KO)
+    _write_po(tmp_path / "locales/ko/LC_MESSAGES/chapters/page.po", KO)
+    assert check_translations.check(tmp_path / "pot", tmp_path / "locales", "ko") == []
+
+
+@pytest.mark.parametrize("case", ["untranslated", "fuzzy", "stale", "glue", "math", "number", "no catalog"])
+def test_check_fails(tmp_path, case):
+    english = dict.fromkeys(KO) | {"Mean 0 and sd 3.162.": None}
+    korean = dict(KO) | {"Mean 0 and sd 3.162.": "평균 0, 표준편차 3.162."}
+    fuzzy = ()
+    if case == "untranslated":
+        korean["Forward KL"] = ""
+    elif case == "fuzzy":
+        fuzzy = ("Forward KL",)
+    elif case == "stale":  # the English changed after the last sphinx-intl update
+        english = {("Forward KL divergence" if k == "Forward KL" else k): v for k, v in english.items()}
+    elif case == "glue":
+        korean[next(k for k in KO if "glue" in k)] = "넓은 정규분포는 0.462 냇을 기록합니다, $D(P\\|Q)$."
+    elif case == "math":
+        korean[next(k for k in KO if "glue" in k)] = "넓은 정규분포는 {glue:text}`d:.3f` 냇을 기록합니다, $D(Q\\|P)$."
+    elif case == "number":
+        korean["Mean 0 and sd 3.162."] = "평균 0, 표준편차 3.16."
+    _pot(tmp_path / "pot/chapters/page.pot", english)
+    if case != "no catalog":
+        _write_po(tmp_path / "locales/ko/LC_MESSAGES/chapters/page.po", korean, fuzzy)
+    problems = check_translations.check(tmp_path / "pot", tmp_path / "locales", "ko")
+    assert problems, case
+    expected = {"untranslated": "untranslated", "fuzzy": "fuzzy", "stale": "not in the catalog",
+                "glue": "roles differ", "math": "math differ", "number": "numbers differ",
+                "no catalog": "no catalog"}[case]
+    assert expected in problems[0], problems
+    if case == "glue":  # a retyped number is a number the English text does not have
+        assert "numbers differ" in problems[1]
+    else:
+        assert len(problems) == 1, problems
+
+
+def test_english_edit_makes_the_translation_fuzzy(tmp_path):
+    """What sphinx-intl update does (babel's Catalog.update) to a translated message
+    whose English changed a little: it keeps the old translation, marked fuzzy."""
+    po = tmp_path / "locales/ko/LC_MESSAGES/chapters/page.po"
+    _write_po(po, {"The wide Normal scores well.": "넓은 정규분포는 점수가 좋습니다."})
+    template = Catalog()
+    template.add("The wide Normal scores very well.")
+    with open(po, "rb") as handle:
+        catalog = read_po(handle)
+    catalog.update(template)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog)
+    po.write_bytes(buffer.getvalue())
+    _pot(tmp_path / "pot/chapters/page.pot", {"The wide Normal scores very well.": None})
+    problems = check_translations.check(tmp_path / "pot", tmp_path / "locales", "ko")
+    assert len(problems) == 1 and "fuzzy" in problems[0], problems
