@@ -24,15 +24,18 @@ $(STAMP): requirements-test.txt binder/requirements.txt pyproject.toml
 # The mode reaches the build through _ext/klbook_site.py ("auto" is refused).
 # The decks' lecture runs (tools/build_slides.py --execute-only, into
 # _build/lecture) go beside the book build: one kernel each, on two cores.
+# `force` empties the jupyter-cache and builds in cache mode, so every notebook
+# runs once, fresh, and the Korean edition (make book-ko) reads the same run.
 book: $(STAMP) $(NODE_STAMP)
-	@if [ "$(JB_EXECUTE)" = force ]; then rm -rf _build/html _build/jupyter_execute _build/lecture; fi
+	@if [ "$(JB_EXECUTE)" = force ]; then rm -rf _build/html _build/jupyter_execute _build/lecture _build/.jupyter_cache; fi
 	@mkdir -p _build
 	@$(BIN)/python tools/build_slides.py --execute-only > _build/lecture-runs.log 2>&1 & lecture=$$!; \
-	KLBOOK_JB_EXECUTE=$(JB_EXECUTE) $(BIN)/jupyter-book build . -W -n --keep-going \
+	KLBOOK_FIGURE_LANGS=ko KLBOOK_JB_EXECUTE=$(if $(filter force,$(JB_EXECUTE)),cache,$(JB_EXECUTE)) $(BIN)/jupyter-book build . -W -n --keep-going \
 	  $(if $(filter force,$(JB_EXECUTE)),--all); book=$$?; \
 	wait $$lecture; runs=$$?; \
 	if [ $$runs -ne 0 ]; then cat _build/lecture-runs.log; echo "lecture runs failed"; fi; \
 	[ $$book -eq 0 ] && [ $$runs -eq 0 ]
+	$(MAKE) --no-print-directory book-ko
 	$(MAKE) --no-print-directory slides
 	$(MAKE) --no-print-directory pdf
 
@@ -93,6 +96,7 @@ test:
 	@$(TIMED) "npm packages" -- $(MAKE) --no-print-directory node-modules
 	@$(TIMED) "book (site + decks)" -- $(MAKE) --no-print-directory book
 	@$(TIMED) "site check" -- $(BIN)/python tools/site_check.py
+	@$(TIMED) "translations (ko)" -- $(MAKE) --no-print-directory i18n-check
 	@$(TIMED) "Binder env + JupyterLab" -- $(MAKE) --no-print-directory binder-env
 	@$(TIMED) "pytest (2 workers)" -- env KLBOOK_BINDER_LOG=$(BINDER_LOG) KLBOOK_BINDER_KERNEL=$(BINDER_KERNEL) \
 	  JUPYTER_PATH=$(CURDIR)/$(BINDER_ENV)/share/jupyter \

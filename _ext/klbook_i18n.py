@@ -30,6 +30,7 @@ This extension
 
 from __future__ import annotations
 
+import dataclasses
 import html as _html
 import json
 import re
@@ -143,6 +144,126 @@ def _alt_text_messages(app, config):
     config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides, ("gettext", "image/png", 1)]
 
 
+# -- quizzes ------------------------------------------------------------------------
+# jupyterquiz writes each quiz as a script, ``var questions<id>=[...JSON...];``
+# followed by its own code, whose few words shown to the reader are listed here.
+_QUIZ = re.compile(r"(var questions\w+=)(\[.*?\]);\n", re.S)
+QUIZ_FIELDS = ("question", "answer", "feedback")
+QUIZ_UI = ("Correct!", "Incorrect -- try again.", "Type numeric answer here:", "Type your answer here:")
+
+
+def quiz_strings(script):
+    """The texts a quiz shows (questions, answers, feedback), in order, or [] for another script."""
+    match = _QUIZ.search(script)
+    if not match:
+        return []
+    out = []
+
+    def walk(item):
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in QUIZ_FIELDS and isinstance(value, str):
+                    out.append(value)
+                else:
+                    walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(json.loads(match.group(2)))
+    return out + [ui for ui in QUIZ_UI if f'"{ui}"' in script]
+
+
+def translate_quiz(script, translate):
+    """The quiz script with every shown text passed through `translate` (str -> str)."""
+    match = _QUIZ.search(script)
+    if not match:
+        return script
+
+    def walk(item):
+        if isinstance(item, dict):
+            return {k: translate(v) if k in QUIZ_FIELDS and isinstance(v, str) else walk(v) for k, v in item.items()}
+        if isinstance(item, list):
+            return [walk(v) for v in item]
+        return item
+
+    questions = json.dumps(walk(json.loads(match.group(2))), ensure_ascii=False)
+    rest = script[match.end():]
+    for ui in QUIZ_UI:
+        if f'"{ui}"' in rest:
+            rest = rest.replace(f'"{ui}"', json.dumps(translate(ui), ensure_ascii=False))
+    return f"{script[:match.start()]}{match.group(1)}{questions};\n{rest}"
+
+
+def _quizzes(app, doctree):
+    """gettext: each quiz text becomes a message of its page; another language: the
+    quiz shows its translation from that page's catalog (an untranslated text fails)."""
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    scripts = [node for node in doctree.findall(nodes.raw) if _QUIZ.search(node.astext())]
+    if not scripts:
+        return
+    if app.builder.name == "gettext":
+        holder = nodes.container(classes=["klbook-quiz-messages"])
+        for node in scripts:
+            for text in quiz_strings(node.astext()):
+                paragraph = nodes.paragraph(text, text)
+                paragraph.source, paragraph.line = doctree["source"], node.line or 1
+                holder += paragraph
+        doctree += holder
+        return
+    lang = app.config.language or "en"
+    if lang == "en":
+        return
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    dirs = [str(Path(app.srcdir) / d) for d in app.config.locale_dirs]
+    catalog, _ = init_locale(dirs, lang, domain)
+
+    def translate(text):
+        out = catalog.gettext(text)
+        if out == text:
+            raise ValueError(f"quiz text of {app.env.docname} has no {lang} translation "
+                             f"(make i18n-update, then translate it): {text[:80]!r}")
+        return out
+
+    for node in scripts:
+        node.children = [nodes.Text(translate_quiz(node.astext(), translate))]
+
+
+# -- figures ------------------------------------------------------------------------
+
+def _figure_swapping_render(original):
+    """MyST-NB's render_mime_type, with each figure's PNG in the edition's language.
+
+    In a book build with ``KLBOOK_FIGURE_LANGS`` set, every matplotlib figure an
+    output shows also carries its translated PNGs in the output's metadata
+    (``klbook.i18n.FIGURE_MIME``); the edition's build draws that PNG in place of
+    the English one. The carrier mime type itself renders to nothing.
+    """
+    from klbook.i18n import FIGURE_MIME
+
+    def render_mime_type(self, data):
+        if data.mime_type == FIGURE_MIME:
+            return []
+        if data.mime_type == "image/png":
+            lang = self.renderer.document.settings.env.config.language or "en"
+            if lang != "en":
+                translations = data.output_metadata.get(FIGURE_MIME)
+                if not translations or lang not in translations:
+                    raise ValueError(
+                        f"a figure of {self.renderer.document['source']} has no {lang} drawing: build the "
+                        f"English book with KLBOOK_FIGURE_LANGS={lang} (make book does)")
+                missing = translations.get(f"missing-{lang}")
+                if missing:
+                    raise ValueError(f"figure words with no {lang} translation in klbook/i18n/figures-{lang}.json "
+                                     f"({self.renderer.document['source']}): {missing}")
+                data = dataclasses.replace(data, content=translations[lang])
+        return original(self, data)
+
+    return render_mime_type
+
+
 # -- language switch ----------------------------------------------------------------
 
 def _lang_switch(app, pagename, templatename, context, doctree):
@@ -161,9 +282,15 @@ def _lang_switch(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    from myst_nb.core.render import NbElementRenderer
+
+    if not getattr(NbElementRenderer.render_mime_type, "_klbook_figures", False):
+        NbElementRenderer.render_mime_type = _figure_swapping_render(NbElementRenderer.render_mime_type)
+        NbElementRenderer.render_mime_type._klbook_figures = True
     app.add_source_parser(TranslatableNotebookParser, override=True)
     app.add_config_value("klbook_lang_peer", "", "html")
     app.connect("config-inited", _alt_text_messages)
     app.connect("doctree-read", _translate_explorers)
+    app.connect("doctree-read", _quizzes)
     app.connect("html-page-context", _lang_switch)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -36,3 +36,9 @@ __all__ = [
     "style",
     "symmetric_reverse_thresholds",
 ]
+
+# In a book build with KLBOOK_FIGURE_LANGS set (make book), figures also carry
+# their translated PNGs for the Korean edition; elsewhere this does nothing.
+from .i18n import install_figure_formatter as _install_figure_formatter  # noqa: E402
+
+_install_figure_formatter()

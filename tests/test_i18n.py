@@ -44,7 +44,7 @@ NOTEBOOK = {
 }
 KO = {"Forward KL": "순방향 KL",
       "The wide Normal scores {glue:text}`d:.3f` nats, $D(P\\|Q)$.":
-          "넓은 정규분포는 {glue:text}`d:.3f` 냇을 기록합니다, $D(P\\|Q)$."}
+          "넓은 정규분포는 {glue:text}`d:.3f` nat을 기록합니다, $D(P\\|Q)$."}
 
 
 def _write_po(path, messages, fuzzy=()):
@@ -89,7 +89,7 @@ def test_translated_notebook_keeps_glue_math_and_lang(tmp_path):
     assert '<html lang="ko"' in page
     assert "순방향 KL" in page
     text = re.sub(r"<[^>]+>", "", page)
-    assert "넓은 정규분포는 0.462 냇을 기록합니다" in text  # the English run's number
+    assert "넓은 정규분포는 0.462 nat을 기록합니다" in text  # the English run's number
     assert r"\(D(P\|Q)\)" in page
 
 
@@ -131,7 +131,7 @@ def test_check_fails(tmp_path, case):
     elif case == "glue":
         korean[next(k for k in KO if "glue" in k)] = "넓은 정규분포는 0.462 냇을 기록합니다, $D(P\\|Q)$."
     elif case == "math":
-        korean[next(k for k in KO if "glue" in k)] = "넓은 정규분포는 {glue:text}`d:.3f` 냇을 기록합니다, $D(Q\\|P)$."
+        korean[next(k for k in KO if "glue" in k)] = "넓은 정규분포는 {glue:text}`d:.3f` nat을 기록합니다, $D(Q\\|P)$."
     elif case == "number":
         korean["Mean 0 and sd 3.162."] = "평균 0, 표준편차 3.16."
     _pot(tmp_path / "pot/chapters/page.pot", english)
@@ -165,3 +165,115 @@ def test_english_edit_makes_the_translation_fuzzy(tmp_path):
     _pot(tmp_path / "pot/chapters/page.pot", {"The wide Normal scores very well.": None})
     problems = check_translations.check(tmp_path / "pot", tmp_path / "locales", "ko")
     assert len(problems) == 1 and "fuzzy" in problems[0], problems
+
+
+# -- glossary terms -------------------------------------------------------------------
+
+def test_glossary_table_is_read_from_the_page():
+    terms = check_translations.glossary_terms()
+    assert terms["forward KL"] == "순방향 KL" and terms["reverse KL"] == "역방향 KL"
+    assert len(terms) >= 40
+
+
+@pytest.mark.parametrize(("english", "korean", "ok"), [
+    ("The reverse KL fit sits on one mode.", "reverse KL 적합은 한 모드에 자리 잡습니다.", True),
+    ("The reverse KL fit sits on one mode.", "역방향 KL 적합은 한 모드에 자리 잡습니다.", True),
+    ("The reverse KL fit sits on one mode.", "역방향 KL 적합은 한 봉우리에 자리 잡습니다.", False),
+    ("Both modes of $P$ are covered.", "$P$의 두 모드가 모두 덮입니다.", True),  # plural
+    ("The model of {ref}`mode-seeking` fits.", "그 모델이 적합됩니다. {ref}`mode-seeking`", True),  # role skipped
+])
+def test_glossary_terms_must_be_used(english, korean, ok):
+    missing = check_translations.term_problems(english, korean, check_translations.glossary_terms())
+    assert (missing == []) is ok, missing
+
+
+# -- figures ---------------------------------------------------------------------------
+
+from klbook import i18n  # noqa: E402
+
+
+def test_figure_text_is_translated_by_runs_of_words(monkeypatch):
+    real_table = i18n.figure_table
+    TABLE = {"forward fit": "순방향 적합", "nats": "nat"}
+    monkeypatch.setattr(i18n, "figure_table", lambda lang: TABLE)
+    assert i18n.word_runs("Q = N(3, 1.00²):  forward fit, 8.31 nats $\\log p$") == ["forward fit", "nats"]
+    assert i18n.translate_text("forward fit: D(P‖Q) = 8.31 nats", "ko") == "순방향 적합: D(P‖Q) = 8.31 nat"
+    assert i18n.translate_text("$p(x)$ and P", "ko", missing=set()) == "$p(x)$ and P"
+    missing = set()
+    assert i18n.translate_text("reverse fit", "ko", missing=missing) == "reverse fit"
+    assert missing == {"reverse fit"}
+    with pytest.raises(ValueError, match="'reverse fit'.*no ko translation"):
+        i18n.translate_text("reverse fit", "ko")
+    with pytest.raises(ValueError, match="`lang` must be one of"):
+        real_table("fr")
+
+
+@pytest.mark.skipif(not i18n.HANGUL_FONTS["ko"].is_file(), reason="fonts-nanum missing: tools/ensure-system-tools.sh")
+def test_translated_png_draws_hangul_and_restores_the_figure(monkeypatch):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setattr(i18n, "figure_table", lambda lang: {"density": "밀도", "target P": "목표 분포 P"})
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="target P")
+    ax.set_ylabel("density")
+    ax.legend()
+    english = io.BytesIO()
+    fig.savefig(english, format="png", bbox_inches="tight")
+    png, missing = i18n.translated_png(fig, "ko")
+    assert missing == set()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png != english.getvalue()
+    assert ax.get_ylabel() == "density" and ax.get_legend().get_texts()[0].get_text() == "target P"
+    again = io.BytesIO()
+    fig.savefig(again, format="png", bbox_inches="tight")
+    assert again.getvalue() == english.getvalue()  # the English figure is untouched
+    plt.close(fig)
+
+
+def test_figure_formatter_only_with_the_environment_variable(monkeypatch):
+    from IPython.core.formatters import DisplayFormatter
+
+    class Shell:
+        display_formatter = DisplayFormatter()
+
+    monkeypatch.delenv(i18n.FIGURE_LANGS_ENV, raising=False)
+    assert i18n.install_figure_formatter(Shell()) is False
+    monkeypatch.setenv(i18n.FIGURE_LANGS_ENV, "fr")
+    with pytest.raises(ValueError, match="`lang` must be one of"):
+        i18n.install_figure_formatter(Shell())
+    monkeypatch.setenv(i18n.FIGURE_LANGS_ENV, "ko")
+    shell = Shell()
+    assert i18n.install_figure_formatter(shell) is True
+    assert i18n.FIGURE_MIME in shell.display_formatter.formatters
+
+
+def test_every_figure_word_of_the_book_is_in_the_table():
+    """The table is complete for the book as built: the English build records the runs
+    it could not translate in each figure's metadata, and the Korean build fails on them;
+    here the table is checked for entries a figure no longer uses or that are empty."""
+    table = i18n.figure_table("ko")
+    assert table, "klbook/i18n/figures-ko.json is empty"
+    for english, korean in table.items():
+        assert korean.strip(), english
+        assert i18n.word_runs(english) == [english], f"key {english!r} is not a single run of words"
+        assert set(re.findall(r"\d", korean)) <= set(re.findall(r"\d", english)), english
+
+
+# -- quizzes ---------------------------------------------------------------------------
+
+QUIZ = ('<script type="application/javascript">var questionsabc=[{"question": "Where is the peak?", '
+        '"type": "multiple_choice", "answers": [{"answer": "between the modes", "correct": true, '
+        '"feedback": "Right. D(P\\u2016Q) = 0.916 nats."}]}];\nfunction f() { x.innerHTML = "Correct!"; }</script>')
+
+
+def test_quiz_strings_and_translation():
+    assert klbook_i18n.quiz_strings(QUIZ) == ["Where is the peak?", "between the modes",
+                                               "Right. D(P\u2016Q) = 0.916 nats.", "Correct!"]
+    ko = {"Where is the peak?": "봉우리는 어디에 있습니까?", "between the modes": "두 모드 사이",
+          "Right. D(P\u2016Q) = 0.916 nats.": "맞습니다. D(P\u2016Q) = 0.916 nat.", "Correct!": "정답입니다!"}
+    out = klbook_i18n.translate_quiz(QUIZ, ko.__getitem__)
+    assert klbook_i18n.quiz_strings(out.replace("정답입니다!", "Correct!")) == list(ko.values())[:3] + ["Correct!"]
+    assert '"correct": true' in out and out.startswith('<script type="application/javascript">var questionsabc=[')
+    assert '"정답입니다!"' in out and "function f()" in out
+    assert klbook_i18n.quiz_strings("<script>var x = 1;</script>") == []

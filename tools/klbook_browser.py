@@ -51,7 +51,7 @@ def site_pages(html_dir: Path) -> list[Path]:
     if not html_dir.is_dir():
         return []
     return sorted(p for p in html_dir.rglob("*.html")
-                  if p.relative_to(html_dir).parts[0] not in NON_PAGE_DIRS)
+                  if not NON_PAGE_DIRS.intersection(p.relative_to(html_dir).parts))
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
