@@ -25,6 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 CACHE = BUILD / ".jupyter_cache"
 LANGS = ("ko",)
+# Words MyST-NB writes itself (not messages of a page): the folded code cells' toggles.
+EDITION_SPHINX_CONFIG = {
+    "ko": {"nb_code_prompt_show": "코드 셀 보기", "nb_code_prompt_hide": "코드 셀 숨기기"},
+}
 
 
 def edition_config(lang):
@@ -38,6 +42,7 @@ def edition_config(lang):
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx_config["language"] = lang
     sphinx_config["klbook_lang_peer"] = ".."
+    sphinx_config.update(EDITION_SPHINX_CONFIG.get(lang, {}))
     return config
 
 
