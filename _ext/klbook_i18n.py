@@ -198,9 +198,6 @@ def translate_quiz(script, translate):
 def _quizzes(app, doctree):
     """gettext: each quiz text becomes a message of its page; another language: the
     quiz shows its translation from that page's catalog (an untranslated text fails)."""
-    from sphinx.locale import init as init_locale
-    from sphinx.util.i18n import docname_to_domain
-
     scripts = [node for node in doctree.findall(nodes.raw) if _QUIZ.search(node.astext())]
     if not scripts:
         return
@@ -216,9 +213,7 @@ def _quizzes(app, doctree):
     lang = app.config.language or "en"
     if lang == "en":
         return
-    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
-    dirs = [str(Path(app.srcdir) / d) for d in app.config.locale_dirs]
-    catalog, _ = init_locale(dirs, lang, domain)
+    catalog = _page_catalog(app, lang)
 
     def translate(text):
         out = catalog.gettext(text)
@@ -229,6 +224,34 @@ def _quizzes(app, doctree):
 
     for node in scripts:
         node.children = [nodes.Text(translate_quiz(node.astext(), translate))]
+
+
+# -- table of contents ----------------------------------------------------------------
+
+def _page_catalog(app, lang):
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    dirs = [str(Path(app.srcdir) / d) for d in app.config.locale_dirs]
+    return init_locale(dirs, lang, domain)[0]
+
+
+def _toctree_captions(app, doctree):
+    """The sidebar's part captions in the edition's language. They are messages of the
+    root page, but sphinx-external-toc inserts its toctrees after Sphinx translated the
+    page, so they would stay English."""
+    from sphinx import addnodes
+
+    lang = app.config.language or "en"
+    trees = [node for node in doctree.findall(addnodes.toctree) if node.get("caption")]
+    if lang == "en" or not trees:
+        return
+    catalog = _page_catalog(app, lang)
+    for node in trees:
+        node["caption"] = catalog.gettext(node["caption"])
+        if node.get("rawcaption"):
+            node["rawcaption"] = catalog.gettext(node["rawcaption"])
 
 
 # -- figures ------------------------------------------------------------------------
@@ -292,5 +315,6 @@ def setup(app):
     app.connect("config-inited", _alt_text_messages)
     app.connect("doctree-read", _translate_explorers)
     app.connect("doctree-read", _quizzes)
+    app.connect("doctree-read", _toctree_captions)
     app.connect("html-page-context", _lang_switch)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

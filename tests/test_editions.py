@@ -108,3 +108,13 @@ def test_korean_figures_are_the_korean_drawings(page):
         assert Path(e["src"]).name != Path(k["src"]).name, f"ko/{page} shows the English drawing {e['src']}"
         if e.get("alt"):
             assert HANGUL.search(k.get("alt", "")), f"ko/{page}: alt text not translated: {k.get('alt', '')[:80]}"
+
+
+def test_korean_sidebar_captions_and_titles_are_korean():
+    """The part captions of the sidebar (inserted by sphinx-external-toc after Sphinx
+    translates a page) and the book's title are translated too."""
+    soup = _soup(KO / "chapters" / "reverse-kl.html")
+    captions = [c.get_text(strip=True) for c in soup.select("nav .caption-text, nav p.caption")]
+    assert captions and all(HANGUL.search(c) for c in captions), captions
+    english = _soup(SITE / "chapters" / "reverse-kl.html")
+    assert [c.get_text(strip=True) for c in english.select("nav .caption-text, nav p.caption")][0] == "Chapters"
