@@ -139,8 +139,13 @@ def _preload_explorer_data(app, pagename, templatename, context, doctree):
     """A page with explorers loads their data as ordinary deferred scripts, before the
     explorers' script (priority 400 < 500): the controls are live as soon as it runs,
     with no second round trip after the page has loaded."""
-    for name in sorted(set(_NEEDS_DATA.findall(context.get("body", "")))):
+    body = context.get("body", "")
+    for name in sorted(set(_NEEDS_DATA.findall(body))):
         app.add_js_file(f"explorers/{name}.js", priority=400, loading_method="defer")
+    # In a translated edition, the explorers' labels too (klbook/i18n/<lang>.json).
+    lang = app.config.language or "en"
+    if lang != "en" and 'class="klbook-explorer"' in body and (GENERATED / f"klbook-labels-{lang}.js").is_file():
+        app.add_js_file(f"klbook-labels-{lang}.js", priority=400, loading_method="defer")
 
 
 def _name_toc_expanders(app, pagename, templatename, context, doctree):

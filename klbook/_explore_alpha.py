@@ -34,4 +34,5 @@ def alpha_data():
             "regimes": list(_apps_alpha.REGIMES), "x": [-8.0, 8.0]}
 
 
-explorers.register("alpha", alpha_data, "The alpha dial: one Normal Q fitted to a two-mode P by D_α(P‖Q)")
+explorers.register("alpha", alpha_data, "The alpha dial: one Normal Q fitted to a two-mode P by D_α(P‖Q)",
+                   labels=_apps_alpha.REGIMES)

@@ -31,4 +31,4 @@ def rlhf_data() -> dict:
 
 
 explorers.register("rlhf", rlhf_data,
-                   "The KL penalty in RLHF: π* ∝ π_ref exp(r/β) as β varies")
+                   "The KL penalty in RLHF: π* ∝ π_ref exp(r/β) as β varies", labels=A.PRESETS)

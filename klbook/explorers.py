@@ -33,11 +33,18 @@ import numpy as np
 from . import _apps, plotting
 from ._distributions import Normal
 
-__all__ = ["APPS", "FORWARD_PRESETS", "REVERSE_PRESETS", "app_data", "placeholder", "write_assets"]
+__all__ = ["APPS", "FORWARD_PRESETS", "REVERSE_PRESETS", "app_data", "label_tables", "placeholder",
+           "shown_labels", "write_assets"]
 
 #: Where the explorers' script and style sheet live (copied next to the data).
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SCRIPT, STYLE = "klbook-explorers.js", "klbook-explorers.css"
+#: The label tables, English -> <lang> (``<lang>.json``): every word the
+#: explorers show, as the templates the script's ``t(...)`` looks up.
+LABELS_DIR = Path(__file__).resolve().parent / "i18n"
+#: Shown in the placeholder until the script has drawn the explorer.
+FALLBACK = ("This interactive figure is drawn by JavaScript in the page;"
+            " it needs no kernel and no network.")
 #: The apps that ship a data file (the discrete app computes its sums in the page).
 APPS = ("glance", "forward", "reverse", "phase")
 #: Apps that compute everything in the page from their config (no data file).
@@ -202,14 +209,24 @@ def phase_data():
 _BUILDERS = {"glance": glance_data, "forward": forward_data, "reverse": reverse_data,
              "phase": phase_data}
 
+#: Words in each app's data that its page shows (names of presets, families,
+#: regimes): the script passes them through ``t(...)``, so the label tables
+#: hold them too.
+DATA_LABELS = {
+    "forward": tuple(name for name, _ in FORWARD_PRESETS) + tuple(name for name, _ in _apps.FAMILIES),
+    "reverse": tuple(name for name, _ in REVERSE_PRESETS),
+}
 
-def register(app, builder, title, *, config_only=False):
-    """Add an app of a later chapter: its data builder (None if `config_only`) and heading.
+
+def register(app, builder, title, *, config_only=False, labels=()):
+    """Add an app of a later chapter: its data builder (None if `config_only`), heading
+    and the words of its data that its page shows (`labels`, see ``DATA_LABELS``).
 
     Its drawing goes in ``klbook/static/apps/<app>.js`` (bundled by :func:`write_assets`).
     """
     global APPS, CONFIG_ONLY_APPS
     TITLES[app] = title
+    DATA_LABELS[app] = tuple(labels)
     if config_only:
         CONFIG_ONLY_APPS = tuple(dict.fromkeys(CONFIG_ONLY_APPS + (app,)))
     else:
@@ -236,8 +253,27 @@ def placeholder(app, **config):
     payload = html.escape(json.dumps(config, ensure_ascii=False), quote=True)
     needs = "no" if app in CONFIG_ONLY_APPS else "yes"
     return (f'<div class="klbook-explorer" data-app="{app}" data-needs-data="{needs}" data-config="{payload}">'
-            '<p class="kx-fallback">This interactive figure is drawn by JavaScript in the page;'
-            " it needs no kernel and no network.</p></div>")
+            f'<p class="kx-fallback">{html.escape(FALLBACK, quote=False)}</p></div>')
+
+
+def shown_labels():
+    """The English words the explorers get from klbook (not from their script): the
+    headings, the palette's words, the fallback text and the words of their data.
+
+    Each is a key of every label table (``klbook/i18n/<lang>.json``).
+    """
+    words = set(TITLES.values()) | {FALLBACK}
+    for style in _styles().values():
+        words |= {style["words"], style["colour"]}
+    for labels in DATA_LABELS.values():
+        words |= set(labels)
+    return words
+
+
+def label_tables():
+    """Every label table, ``{lang: {english template: translation}}``."""
+    return {path.stem: json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(LABELS_DIR.glob("*.json"))}
 
 
 def _source_hash():
@@ -247,22 +283,40 @@ def _source_hash():
     return digest.hexdigest()[:16]
 
 
+def _scripts():
+    """The explorers' script and one label script per table, ``{file name: text}``.
+
+    The script is the core, then every app file, then the start, which names
+    the languages that have a table.
+    """
+    tables = label_tables()
+    parts = [(STATIC_DIR / SCRIPT).read_text(encoding="utf-8")]
+    parts += [p.read_text(encoding="utf-8") for p in sorted((STATIC_DIR / "apps").glob("*.js"))]
+    parts.append(f"window.klbookExplorers.run({json.dumps(sorted(tables))});\n")
+    out = {SCRIPT: "\n".join(parts)}
+    for lang, table in tables.items():
+        out[f"klbook-labels-{lang}.js"] = ("(window.KLBOOK_LABELS = window.KLBOOK_LABELS || {})"
+                                          f"[{json.dumps(lang)}] = "
+                                          + json.dumps(table, ensure_ascii=False, indent=0) + ";\n")
+    return out
+
+
 def write_assets(folder, *, cache=None):
     """Write the explorers' script, style sheet and data files into `folder`.
 
     The data go to ``folder/explorers/<app>.js``, each a script that registers
     its data (``window.KLBOOK_EXPLORERS[app] = {...}``) so a page opened from
-    disk (``file://``) can load it too. With `cache` (a folder), data built
-    from the same klbook sources are reused.
+    disk (``file://``) can load it too. Each label table goes to
+    ``folder/klbook-labels-<lang>.js`` (``window.KLBOOK_LABELS[lang] = {...}``),
+    which the script loads, the same way, on a page in that language (or
+    finds already loaded). With `cache` (a folder), data built from the same
+    klbook sources are reused.
     """
     folder = Path(folder)
     (folder / "explorers").mkdir(parents=True, exist_ok=True)
     (folder / STYLE).write_bytes((STATIC_DIR / STYLE).read_bytes())
-    # One script: the core, then every app file, then the start.
-    parts = [(STATIC_DIR / SCRIPT).read_text(encoding="utf-8")]
-    parts += [p.read_text(encoding="utf-8") for p in sorted((STATIC_DIR / "apps").glob("*.js"))]
-    parts.append("window.klbookExplorers.run();\n")
-    (folder / SCRIPT).write_text("\n".join(parts), encoding="utf-8")
+    for name, text in _scripts().items():
+        (folder / name).write_text(text, encoding="utf-8")
     key = _source_hash()
     for app in APPS:
         cached = Path(cache) / f"{app}-{key}.js" if cache else None

@@ -116,3 +116,16 @@ def test_write_assets_uses_the_cache(tmp_path):
         f.write_text(f.read_text().replace('"app":', '"app" :'))
     explorers.write_assets(tmp_path / "again", cache=tmp_path / "cache")
     assert '"app" :' in (tmp_path / "again" / "explorers" / "phase.js").read_text()
+
+
+def test_words_of_the_data_that_pages_show_are_registered(data):
+    """The script translates these (t(p.name), ...): each is in explorers.DATA_LABELS,
+    hence a key of every label table (tests/test_explorer_labels.py)."""
+    shown = {
+        "forward": [p["name"] for p in data["forward"]["presets"]] + [f[0] for f in data["forward"]["families"]],
+        "reverse": [p["name"] for p in data["reverse"]["presets"]],
+        "alpha": data["alpha"]["regimes"],
+        "rlhf": data["rlhf"]["presets"],
+    }
+    for app, words in shown.items():
+        assert set(words) <= set(explorers.DATA_LABELS[app]), app

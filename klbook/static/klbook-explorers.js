@@ -19,6 +19,47 @@
   var waiting = {};
   var counter = 0;
 
+  // ------------------------------------------------------------ words
+
+  // Every word an explorer shows goes through t: its English template, with
+  // {name} placeholders filled from `vars`, is replaced by its entry in the page
+  // language's label table (klbook/i18n/<lang>.json, which write_assets ships
+  // as klbook-labels-<lang>.js: window.KLBOOK_LABELS[lang]). Numbers are never
+  // in the table: they come in through `vars`, formatted by fmt. A page is in
+  // one language: its explorers' data-lang (set by the translated build), else
+  // <html lang>; a language with no shipped table is shown in English.
+  var LABELS = (window.KLBOOK_LABELS = window.KLBOOK_LABELS || {});
+  var LANGUAGES = []; // the languages with a table: klbookExplorers.run(languages) sets them
+  var lang = null, unlabelled = {};
+
+  function pageLang() {
+    if (lang === null) {
+      var tagged = document.querySelector(".klbook-explorer[data-lang]");
+      var code = ((tagged && tagged.getAttribute("data-lang")) || document.documentElement.lang || "en");
+      code = code.toLowerCase().split("-")[0];
+      lang = LANGUAGES.indexOf(code) >= 0 ? code : "en";
+    }
+    return lang;
+  }
+
+  function t(template, vars) {
+    var text = template, table = LABELS[pageLang()];
+    if (table) {
+      if (Object.prototype.hasOwnProperty.call(table, template) && table[template]) text = table[template];
+      else if (!unlabelled[template]) {
+        // Shown in English, and loud: the tests turn console errors into failures.
+        unlabelled[template] = true;
+        console.error("klbook explorer: no " + lang + " label for " + JSON.stringify(template));
+      }
+    }
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      if (!vars || !Object.prototype.hasOwnProperty.call(vars, name)) {
+        throw new Error("klbook explorer: no value for {" + name + "} in " + JSON.stringify(template));
+      }
+      return vars[name];
+    });
+  }
+
   // ------------------------------------------------------------ numbers
 
   var LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -90,7 +131,7 @@
   }
 
   function normalText(m, s) {
-    return "N(mean " + fmt(m, 2) + ", sd " + fmt(s, 2) + ")";
+    return t("N(mean {mean}, sd {sd})", { mean: fmt(m, 2), sd: fmt(s, 2) });
   }
 
   function mixtureText(comps) {
@@ -332,19 +373,19 @@
 
   APPS.glance = function (root, data, S) {
     var controls = el("div", { "class": "kx-controls" }, root);
-    var a = slider(controls, "half-separation a", data.a, nearest(data.a, 2.5), 1, update);
-    var w = slider(controls, "weight of left mode w", data.w, nearest(data.w, 0.5), 2, update);
-    legend(root, [{ style: S.p, label: "P (target)" }, { style: S.forward, label: "forward fit: min D(P‖Q)" },
-                  { style: S.reverse, label: "reverse fit: min D(Q‖P), best" },
-                  { style: S.reverse, dash: "2 3", label: "other local minima of D(Q‖P)" }]);
-    var svg = figure(root, 640, 250, "A two-mode P and its forward and reverse Normal fits");
+    var a = slider(controls, t("half-separation a"), data.a, nearest(data.a, 2.5), 1, update);
+    var w = slider(controls, t("weight of left mode w"), data.w, nearest(data.w, 0.5), 2, update);
+    legend(root, [{ style: S.p, label: t("P (target)") }, { style: S.forward, label: t("forward fit: min D(P‖Q)") },
+                  { style: S.reverse, label: t("reverse fit: min D(Q‖P), best") },
+                  { style: S.reverse, dash: "2 3", label: t("other local minima of D(Q‖P)") }]);
+    var svg = figure(root, 640, 250, t("A two-mode P and its forward and reverse Normal fits"));
     var xs = grid(data.x[0], data.x[1], 401);
     var peak = 0.4;
     data.states.forEach(function (st) {
       st[1].concat([st[0]]).forEach(function (o) { peak = Math.max(peak, 1 / (o[1] * Math.sqrt(2 * Math.PI))); });
     });
     var ax = new Axes(svg, [52, 10, 572, 196], { x: data.x, y: [0, niceLimit(peak)], xlabel: "x",
-                                                 ylabel: "density" });
+                                                 ylabel: t("density") });
     var pFill = ax.area(S.p.color, 0.12), pLine = ax.line(S.p), fLine = ax.line(S.forward);
     var rLine = ax.line(S.reverse);
     var others = [0, 1, 2].map(function () { return ax.line(S.reverse, { "stroke-dasharray": "2 3", "stroke-width": 1.5 }); });
@@ -365,16 +406,21 @@
         ax.setLine(line, o ? xs : [], o ? density(xs, [[1, o[0], o[1]]]) : []);
       });
       var rest = opt.slice(1);
+      var extra = { n: rest.length, list: rest.length ? optimaList(rest) : "" };
       out.innerHTML = "<p>P = " + fmt(wv, 2) + "·N(−" + fmt(av, 2) + ", 1) + " + fmt(1 - wv, 2) + "·N(" +
-        fmt(av, 2) + ", 1).<br><b>Forward fit</b> " + normalText(fwd[0], fwd[1]) + ": D(P‖Q) = " + fmt(fwd[2]) +
-        " nats.<br><b>Reverse fit</b> " + normalText(best[0], best[1]) + ": D(Q‖P) = " + fmt(best[2]) + " nats." +
-        (rest.length ? " A grid of starts finds " + rest.length + " other local " +
-          (rest.length > 1 ? "optima" : "optimum") + ": " + optimaList(rest) + "."
-          : " A grid of starts finds no other local optimum.") + "</p>";
-      svg.describe("Target P with modes at −" + fmt(av, 1) + " and " + fmt(av, 1) + " (left weight " + fmt(wv, 2) +
-        "), " + S.p.words + " and shaded. Forward fit " + normalText(fwd[0], fwd[1]) + ", " + S.forward.words +
-        ". Reverse fit " + normalText(best[0], best[1]) + ", " + S.reverse.words +
-        (rest.length ? ", with " + rest.length + " other local optimum(s) " + S.reverse.colour + " dotted." : "."));
+        fmt(av, 2) + ", 1).<br>" +
+        t("<b>Forward fit</b> {q}: D(P‖Q) = {d} nats.", { q: normalText(fwd[0], fwd[1]), d: fmt(fwd[2]) }) + "<br>" +
+        t("<b>Reverse fit</b> {q}: D(Q‖P) = {d} nats.", { q: normalText(best[0], best[1]), d: fmt(best[2]) }) + " " +
+        (rest.length > 1 ? t("A grid of starts finds {n} other local optima: {list}.", extra)
+          : rest.length ? t("A grid of starts finds {n} other local optimum: {list}.", extra)
+          : t("A grid of starts finds no other local optimum.")) + "</p>";
+      svg.describe(t("Target P with modes at −{a} and {a} (left weight {w}), {style} and shaded.",
+                     { a: fmt(av, 1), w: fmt(wv, 2), style: S.p.words }) + " " +
+        t("Forward fit {q}, {style}.", { q: normalText(fwd[0], fwd[1]), style: S.forward.words }) + " " +
+        (rest.length ? t("Reverse fit {q}, {style}, with {n} other local optimum(s) {colour} dotted.",
+                         { q: normalText(best[0], best[1]), style: S.reverse.words, n: rest.length,
+                           colour: S.reverse.colour })
+          : t("Reverse fit {q}, {style}.", { q: normalText(best[0], best[1]), style: S.reverse.words })));
     }
     update();
   };
@@ -386,13 +432,13 @@
     var steps = grid(0, 1, 101);
     var ps = cfg.p.map(function (v, i) { return slider(pcol, "P(" + cfg.labels[i] + ")", steps, nearest(steps, v), 2, update); });
     var qs = cfg.q.map(function (v, i) { return slider(qcol, "Q(" + cfg.labels[i] + ")", steps, nearest(steps, v), 2, update); });
-    var unit = select(controls, "units", ["nats", "bits"], update);
+    var unit = select(controls, t("units"), [t("nats"), t("bits")], update);
     legend(root, [{ style: S.p, dash: "", label: "P" }, { style: S.q, dash: "", label: "Q" },
-                  { style: S.forward, dash: "", label: "p log p/q (sums to D(P‖Q))" },
-                  { style: S.reverse, dash: "", label: "q log q/p (sums to D(Q‖P))" }]);
-    var svg = figure(root, 640, 230, "Bars of P and Q, and each outcome's term of both KL divergences");
-    var left = new Axes(svg, [46, 12, 250, 180], { x: [-0.5, k - 0.5], y: [0, 1], xticks: 0, ylabel: "probability" });
-    var right = new Axes(svg, [372, 12, 250, 180], { x: [-0.5, k - 0.5], y: [-0.1, 0.1], xticks: 0, ylabel: "term" });
+                  { style: S.forward, dash: "", label: t("p log p/q (sums to D(P‖Q))") },
+                  { style: S.reverse, dash: "", label: t("q log q/p (sums to D(Q‖P))") }]);
+    var svg = figure(root, 640, 230, t("Bars of P and Q, and each outcome's term of both KL divergences"));
+    var left = new Axes(svg, [46, 12, 250, 180], { x: [-0.5, k - 0.5], y: [0, 1], xticks: 0, ylabel: t("probability") });
+    var right = new Axes(svg, [372, 12, 250, 180], { x: [-0.5, k - 0.5], y: [-0.1, 0.1], xticks: 0, ylabel: t("term") });
     [left, right].forEach(function (ax) {
       for (var i = 0; i < k; i++) {
         svgEl("text", { x: ax.sx(i), y: ax.box[1] + ax.box[3] + 15, "text-anchor": "middle" }, ax.top).textContent = cfg.labels[i];
@@ -428,14 +474,14 @@
 
     function update() {
       var pr = ps.map(function (s) { return s.current(); }), qr = qs.map(function (s) { return s.current(); });
-      var sp = sum(pr), sq = sum(qr), u = unit.value === "1" ? "bits" : "nats";
+      var sp = sum(pr), sq = sum(qr), u = unit.value === "1" ? "bits" : "nats", unitText = t(u);
       var empty = [sp > 0 ? null : "P", sq > 0 ? null : "Q"].filter(Boolean);
       if (empty.length) {
         [pb, qb, fb, rb].forEach(function (bs) { bs.forEach(function (r) { r.setAttribute("height", 0); }); });
         infs.forEach(function (t) { t.textContent = ""; });
-        out.innerHTML = "<p><b>" + empty.join(" and ") + " has no mass:</b> every slider is at 0. Raise at least one" +
-          " (values are rescaled to sum to 1).</p>";
-        svg.describe("Bars are empty: a distribution with no mass has no probabilities.");
+        out.innerHTML = "<p>" + t("<b>{which} has no mass:</b> every slider is at 0. Raise at least one" +
+          " (values are rescaled to sum to 1).", { which: empty.length > 1 ? t("P and Q") : empty[0] }) + "</p>";
+        svg.describe(t("Bars are empty: a distribution with no mass has no probabilities."));
         return;
       }
       var scale = u === "bits" ? Math.log(2) : 1;
@@ -467,23 +513,28 @@
         });
       });
       var notes = [];
-      if (dpq === Infinity) notes.push("D(P‖Q) = ∞: Q gives probability 0 to an outcome P can produce, so a code built for Q has no codeword for it.");
-      if (dqp === Infinity) notes.push("D(Q‖P) = ∞: Q gives probability to an outcome P never produces.");
-      var asym = isFinite(dpq) && isFinite(dqp) ? " The two directions differ by " + fmt(Math.abs(dpq - dqp)) + " " + u + "." : "";
+      if (dpq === Infinity) notes.push(t("D(P‖Q) = ∞: Q gives probability 0 to an outcome P can produce, so a code built for Q has no codeword for it."));
+      if (dqp === Infinity) notes.push(t("D(Q‖P) = ∞: Q gives probability to an outcome P never produces."));
+      var asym = isFinite(dpq) && isFinite(dqp) ?
+        " " + t("The two directions differ by {d} {unit}.", { d: fmt(Math.abs(dpq - dqp)), unit: unitText }) : "";
       var rescaled = Math.abs(sp - 1) > 1e-9 || Math.abs(sq - 1) > 1e-9;
       function row(a, av, b, bv) {
         return "<tr><th scope='row'>" + a + "</th><td>" + av + "</td><th scope='row'>" + b + "</th><td>" + bv + "</td></tr>";
       }
-      out.innerHTML = "<table class='kx-table'><caption>Entropies and KL divergences in " + u + "</caption>" +
+      out.innerHTML = "<table class='kx-table'><caption>" + t("Entropies and KL divergences in {unit}", { unit: unitText }) +
+        "</caption>" +
         row("H(P)", fmt(hp), "H(Q)", fmt(hq)) + row("H(P,Q)", fmt(hpq), "H(Q,P)", fmt(hqp)) +
         row("D(P‖Q) = H(P,Q) − H(P)", "<b>" + fmt(dpq) + "</b>", "D(Q‖P) = H(Q,P) − H(Q)", "<b>" + fmt(dqp) + "</b>") +
-        "</table><p>All values in " + u + "." + asym + " " + notes.join(" ") + "</p>" +
-        (rescaled ? "<p><b>Rescaled:</b> the sliders sum to " + fmt(sp, 2) + " (P) and " + fmt(sq, 2) +
-          " (Q); each is divided by its sum, so the bars and numbers use probabilities that sum to 1.</p>" : "");
-      svg.describe("Left: bars of P (" + S.p.colour + ") and Q (" + S.q.colour + ") over outcomes " +
-        cfg.labels.map(function (lab, i) { return lab + ": P " + fmt(p[i], 2) + ", Q " + fmt(q[i], 2); }).join(", ") +
-        ". Right: each outcome's term of D(P‖Q) (" + S.forward.colour + ") and D(Q‖P) (" + S.reverse.colour +
-        "); D(P‖Q) = " + fmt(dpq) + " " + u + ", D(Q‖P) = " + fmt(dqp) + " " + u + ".");
+        "</table><p>" + t("All values in {unit}.", { unit: unitText }) + asym + " " + notes.join(" ") + "</p>" +
+        (rescaled ? "<p>" + t("<b>Rescaled:</b> the sliders sum to {p} (P) and {q} (Q); each is divided by its sum," +
+          " so the bars and numbers use probabilities that sum to 1.", { p: fmt(sp, 2), q: fmt(sq, 2) }) + "</p>" : "");
+      svg.describe(t("Left: bars of P ({pColour}) and Q ({qColour}) over outcomes {outcomes}. Right: each outcome's" +
+        " term of D(P‖Q) ({fColour}) and D(Q‖P) ({rColour}); D(P‖Q) = {dpq} {unit}, D(Q‖P) = {dqp} {unit}.", {
+          pColour: S.p.colour, qColour: S.q.colour, fColour: S.forward.colour, rColour: S.reverse.colour,
+          outcomes: cfg.labels.map(function (lab, i) {
+            return lab + ": P " + fmt(p[i], 2) + ", Q " + fmt(q[i], 2);
+          }).join(", "),
+          dpq: fmt(dpq), dqp: fmt(dqp), unit: unitText }));
       root.setAttribute("data-values", JSON.stringify({ h_p: hp, h_q: hq, h_pq: hpq, h_qp: hqp, d_pq: dpq, d_qp: dqp }));
     }
     update();
@@ -511,18 +562,18 @@
     legend(root, legendEntries);
     var row = el("div", { "class": "kx-row" }, root);
     var svg = figure(row, width, 330, label);
-    var ax = new Axes(svg, [52, 8, width - 70, 170], { x: xr, y: [0, 0.5], ylabel: "density" });
-    var ai = new Axes(svg, [52, 200, width - 70, 90], { x: xr, y: [-0.1, 0.2], xlabel: "x", ylabel: "integrand" });
+    var ax = new Axes(svg, [52, 8, width - 70, 170], { x: xr, y: [0, 0.5], ylabel: t("density") });
+    var ai = new Axes(svg, [52, 200, width - 70, 90], { x: xr, y: [-0.1, 0.2], xlabel: "x", ylabel: t("integrand") });
     return { svg: svg, ax: ax, ai: ai, row: row };
   }
 
   APPS.forward = function (root, data, S) {
     var controls = el("div", { "class": "kx-controls" }, root);
-    var preset = select(controls, "target P", data.presets.map(function (p) { return p.name; }), update);
-    var family = select(controls, "family of Q", data.families.map(function (f) { return f[0]; }), update);
-    var f = twoPanels(root, "Forward KL: fit Q to P by minimising D(P‖Q)", 640, data.x,
-      [{ style: S.p, label: "P (target)" }, { style: S.forward, label: "Q fitted by forward KL D(P‖Q)" },
-       { style: S.forward, dash: "", label: "p(x) log p(x)/q(x); its area is D(P‖Q)" }]);
+    var preset = select(controls, t("target P"), data.presets.map(function (p) { return t(p.name); }), update);
+    var family = select(controls, t("family of Q"), data.families.map(function (f) { return t(f[0]); }), update);
+    var f = twoPanels(root, t("Forward KL: fit Q to P by minimising D(P‖Q)"), 640, data.x,
+      [{ style: S.p, label: t("P (target)") }, { style: S.forward, label: t("Q fitted by forward KL D(P‖Q)") },
+       { style: S.forward, dash: "", label: t("p(x) log p(x)/q(x); its area is D(P‖Q)") }]);
     var xs = grid(data.x[0], data.x[1], 441);
     var lines = { pFill: f.ax.area(S.p.color, 0.12), p: f.ax.line(S.p), q: f.ax.line(S.forward), below: 0.35 };
     f.ai.hline(0, S.muted.color);
@@ -535,27 +586,29 @@
       var pr = data.presets[+preset.value], fam = data.families[+family.value];
       var fit = pr.fits[fam[1]];
       drawFit(f, xs, data.x, pr.p, fit.q, "forward", lim, lines);
-      var moments = fam[1] === "normal" ? "<br>Moment matching: P's mean is " + fmt(pr.mean) + " and its sd " +
-        fmt(pr.sd) + "; the fitted Q has mean " + fmt(fit.q[0][1]) + " and sd " + fmt(fit.q[0][2]) + "." : "";
-      out.innerHTML = "<p>P = " + mixtureText(pr.p) + ".<br><b>Forward fit</b> (" + fam[0] + "): Q = " +
-        mixtureText(fit.q) + ".<br>D(P‖Q) = <b>" + fmt(fit.d) + "</b> nats (" + fmt(fit.d / Math.log(2)) +
-        " bits), the shaded area below." + moments + "</p>";
-      f.svg.describe("Top: target P = " + mixtureText(pr.p) + " (" + S.p.words + ", shaded) and the forward-KL fit Q = " +
-        mixtureText(fit.q) + " (" + S.forward.words + "). Bottom: the integrand p log p/q, whose area D(P‖Q) = " +
-        fmt(fit.d) + " nats.");
+      var moments = fam[1] === "normal" ? "<br>" + t("Moment matching: P's mean is {pMean} and its sd {pSd};" +
+        " the fitted Q has mean {qMean} and sd {qSd}.", { pMean: fmt(pr.mean), pSd: fmt(pr.sd),
+                                                        qMean: fmt(fit.q[0][1]), qSd: fmt(fit.q[0][2]) }) : "";
+      out.innerHTML = "<p>P = " + mixtureText(pr.p) + ".<br>" +
+        t("<b>Forward fit</b> ({family}): Q = {q}.", { family: t(fam[0]), q: mixtureText(fit.q) }) + "<br>" +
+        t("D(P‖Q) = <b>{d}</b> nats ({bits} bits), the shaded area below.",
+          { d: fmt(fit.d), bits: fmt(fit.d / Math.log(2)) }) + moments + "</p>";
+      f.svg.describe(t("Top: target P = {p} ({pStyle}, shaded) and the forward-KL fit Q = {q} ({qStyle})." +
+        " Bottom: the integrand p log p/q, whose area D(P‖Q) = {d} nats.", {
+          p: mixtureText(pr.p), pStyle: S.p.words, q: mixtureText(fit.q), qStyle: S.forward.words, d: fmt(fit.d) }));
     }
     update();
   };
 
   APPS.reverse = function (root, data, S) {
     var controls = el("div", { "class": "kx-controls" }, root);
-    var preset = select(controls, "target P", data.presets.map(function (p) { return p.name; }), update);
-    var sm = slider(controls, "start: mean of Q", data.start_means, nearest(data.start_means, 1), 1, update);
-    var ss = slider(controls, "start: sd of Q", data.start_sds, nearest(data.start_sds, 1.4), 2, update);
-    var f = twoPanels(root, "Reverse KL: fit Q to P by minimising D(Q‖P) from a starting point", 640, data.x,
-      [{ style: S.p, label: "P (target)" }, { style: S.reverse, dash: "2 3", label: "Q at the start" },
-       { style: S.reverse, label: "Q fitted by reverse KL D(Q‖P)" },
-       { style: S.reverse, dash: "", label: "q(x) log q(x)/p(x); its area is D(Q‖P)" }]);
+    var preset = select(controls, t("target P"), data.presets.map(function (p) { return t(p.name); }), update);
+    var sm = slider(controls, t("start: mean of Q"), data.start_means, nearest(data.start_means, 1), 1, update);
+    var ss = slider(controls, t("start: sd of Q"), data.start_sds, nearest(data.start_sds, 1.4), 2, update);
+    var f = twoPanels(root, t("Reverse KL: fit Q to P by minimising D(Q‖P) from a starting point"), 640, data.x,
+      [{ style: S.p, label: t("P (target)") }, { style: S.reverse, dash: "2 3", label: t("Q at the start") },
+       { style: S.reverse, label: t("Q fitted by reverse KL D(Q‖P)") },
+       { style: S.reverse, dash: "", label: t("q(x) log q(x)/p(x); its area is D(Q‖P)") }]);
     var xs = grid(data.x[0], data.x[1], 441);
     var lines = { pFill: f.ax.area(S.p.color, 0.12), p: f.ax.line(S.p), below: 0.5 };
     lines.s = f.ax.line(S.reverse, { "stroke-dasharray": "2 3", "stroke-width": 1.5 });
@@ -563,17 +616,17 @@
     f.ai.hline(0, S.muted.color);
     lines.iFill = f.ai.area(S.reverse.color, 0.25);
     lines.i = f.ai.line(S.reverse, { "stroke-dasharray": "" });
-    var lsvg = figure(f.row, 420, 330, "The landscape of D(Q‖P) over Normal Q, with the optimizer's path");
-    var la = new Axes(lsvg, [52, 24, 350, 266], { x: data.means, y: data.sds, ylog: true, xlabel: "mean of Q",
-                                                  ylabel: "sd of Q", title: "D(Q‖P) over Normal Q (darker is lower)" });
+    var lsvg = figure(f.row, 420, 330, t("The landscape of D(Q‖P) over Normal Q, with the optimizer's path"));
+    var la = new Axes(lsvg, [52, 24, 350, 266], { x: data.means, y: data.sds, ylog: true, xlabel: t("mean of Q"),
+                                                  ylabel: t("sd of Q"), title: t("D(Q‖P) over Normal Q (darker is lower)") });
     var img = svgEl("image", { x: la.box[0], y: la.box[1], width: la.box[2], height: la.box[3],
                                preserveAspectRatio: "none" }, la.under);
     var pathHalo = la.line({ color: "white", dash: "" }, { "stroke-width": 4 });
     var pathCore = la.line(S.reverse, { "stroke-dasharray": "", "stroke-width": 2 });
     var startMark = marker(la.data, "circle", S.reverse.color, false);
     var optMarks = [];
-    legend(root, [{ style: S.reverse, dash: "", label: "optimizer's path from the start (circle)" },
-                  { style: S.reverse, dash: "", label: "filled diamond: global optimum; open: other local optima" }]);
+    legend(root, [{ style: S.reverse, dash: "", label: t("optimizer's path from the start (circle)") },
+                  { style: S.reverse, dash: "", label: t("filled diamond: global optimum; open: other local optima") }]);
     var out = readout(root);
     var lim = { y: null, i: null }, shown = null;
 
@@ -597,33 +650,36 @@
       la.setLine(pathCore, mus, sds);
       startMark.place(la.sx(mus[0]), la.sy(sds[0]));
       var best = pr.optima[0], verdict;
-      if (!converged) verdict = " The optimizer stopped before reaching a minimum.";
-      else if (rank === 0) verdict = " This is the global optimum.";
-      else if (rank < 0) verdict = " (A minimum the grid of starts missed.)";
-      else verdict = " This is a local optimum, not the global one: the best is " + normalText(best[0], best[1]) +
-        " with D(Q‖P) = " + fmt(best[2]) + ".";
-      out.innerHTML = "<p>P = " + mixtureText(pr.p) + ".<br>Start " + normalText(mus[0], sds[0]) + " → <b>reverse fit</b> Q = " +
-        normalText(q[0][1], q[0][2]) + " after " + (mus.length - 1) + " steps: D(Q‖P) = <b>" + fmt(d) + "</b> nats." + verdict +
-        "<br>Local optima found from a grid of starts (" + pr.optima.length + "): " + optimaList(pr.optima) + ".</p>";
-      f.svg.describe("Top: target P = " + mixtureText(pr.p) + " (" + S.p.words + "), the start " + normalText(mus[0], sds[0]) +
-        " (" + S.reverse.colour + " dotted) and the reverse-KL fit " + normalText(q[0][1], q[0][2]) + " (" + S.reverse.words +
-        "). Bottom: the integrand q log q/p with area " + fmt(d) + " nats.");
-      lsvg.describe("Map of D(Q‖P) over Q's mean (−7 to 7) and sd (0.1 to 8, log scale) with the optimizer's path of " +
-        (mus.length - 1) + " steps from " + normalText(mus[0], sds[0]) + " to " + normalText(q[0][1], q[0][2]) + ", and " +
-        pr.optima.length + " local optima marked by diamonds.");
+      if (!converged) verdict = t("The optimizer stopped before reaching a minimum.");
+      else if (rank === 0) verdict = t("This is the global optimum.");
+      else if (rank < 0) verdict = t("(A minimum the grid of starts missed.)");
+      else verdict = t("This is a local optimum, not the global one: the best is {best} with D(Q‖P) = {d}.",
+                       { best: normalText(best[0], best[1]), d: fmt(best[2]) });
+      var texts = { start: normalText(mus[0], sds[0]), q: normalText(q[0][1], q[0][2]), n: mus.length - 1, d: fmt(d) };
+      out.innerHTML = "<p>P = " + mixtureText(pr.p) + ".<br>" +
+        t("Start {start} → <b>reverse fit</b> Q = {q} after {n} steps: D(Q‖P) = <b>{d}</b> nats.", texts) + " " + verdict +
+        "<br>" + t("Local optima found from a grid of starts ({n}): {list}.",
+                   { n: pr.optima.length, list: optimaList(pr.optima) }) + "</p>";
+      f.svg.describe(t("Top: target P = {p} ({pStyle}), the start {start} ({colour} dotted) and the reverse-KL fit {q}" +
+        " ({qStyle}). Bottom: the integrand q log q/p with area {d} nats.", {
+          p: mixtureText(pr.p), pStyle: S.p.words, start: texts.start, colour: S.reverse.colour, q: texts.q,
+          qStyle: S.reverse.words, d: texts.d }));
+      lsvg.describe(t("Map of D(Q‖P) over Q's mean (−7 to 7) and sd (0.1 to 8, log scale) with the optimizer's path" +
+        " of {n} steps from {start} to {q}, and {k} local optima marked by diamonds.",
+        { n: texts.n, start: texts.start, q: texts.q, k: pr.optima.length }));
     }
     update();
   };
 
   APPS.phase = function (root, data, S) {
     var controls = el("div", { "class": "kx-controls" }, root);
-    var a = slider(controls, "half-separation a", data.a, nearest(data.a, 2.6), 2, update);
-    legend(root, [{ style: S.p, label: "P (target)" }, { style: S.reverse, dash: "", label: "centred optimum" },
-                  { style: S.accent, dash: "8 3 2 3", label: "one-mode optima" }]);
-    var svg = figure(root, 760, 250, "Reverse KL on two equal modes: where do the optima sit?");
-    var ax = new Axes(svg, [46, 10, 320, 196], { x: data.x, y: [0, 0.6], xlabel: "x", ylabel: "density", xticks: 6 });
+    var a = slider(controls, t("half-separation a"), data.a, nearest(data.a, 2.6), 2, update);
+    legend(root, [{ style: S.p, label: t("P (target)") }, { style: S.reverse, dash: "", label: t("centred optimum") },
+                  { style: S.accent, dash: "8 3 2 3", label: t("one-mode optima") }]);
+    var svg = figure(root, 760, 250, t("Reverse KL on two equal modes: where do the optima sit?"));
+    var ax = new Axes(svg, [46, 10, 320, 196], { x: data.x, y: [0, 0.6], xlabel: "x", ylabel: t("density"), xticks: 6 });
     var am = new Axes(svg, [440, 10, 300, 196], { x: [data.a[0], data.a[data.a.length - 1]], y: [-5, 5],
-                                                  xlabel: "half-separation a", ylabel: "mean of optimal Q", xticks: 5 });
+                                                  xlabel: t("half-separation a"), ylabel: t("mean of optimal Q"), xticks: 5 });
     var xs = grid(data.x[0], data.x[1], 401);
     var pFill = ax.area(S.p.color, 0.12), pLine = ax.line(S.p);
     var cLine = ax.line(S.reverse, { "stroke-dasharray": "" });
@@ -659,34 +715,53 @@
         ax.setLine(line, o ? xs : [], o ? density(xs, [[1, o[0], o[1]]]) : []);
       });
       cursor.setAttribute("d", "M" + am.sx(av) + " " + am.box[1] + "V" + (am.box[1] + am.box[3]));
+      var limits = { appear: fmt(data.appear, 2), global: fmt(data.global, 2) };
       var regime = [
-        "below " + fmt(data.appear, 2) + ": the centred Q is the only optimum, so reverse KL does <i>not</i> pick a mode here.",
-        "between " + fmt(data.appear, 2) + " and " + fmt(data.global, 2) + ": one-mode optima exist, but the centred Q is still the global optimum.",
-        "above " + fmt(data.global, 2) + ": a one-mode Q is the global optimum; the centred Q is still a (worse) local optimum, so a start in the middle stays there."
+        t("below {appear}: the centred Q is the only optimum, so reverse KL does <i>not</i> pick a mode here.", limits),
+        t("between {appear} and {global}: one-mode optima exist, but the centred Q is still the global optimum.", limits),
+        t("above {global}: a one-mode Q is the global optimum; the centred Q is still a (worse) local optimum," +
+          " so a start in the middle stays there.", limits)
       ][st[1]];
-      out.innerHTML = "<p>a = " + fmt(av, 2) + ", " + regime + "<br>Local optima (" + opt.length + "): " +
-        optimaList(opt) + " (best first).</p>";
-      svg.describe("Left: P with modes at ±" + fmt(av, 2) + " and its " + opt.length + " reverse-KL optima: " +
-        (centred.length ? "a centred Normal (" + S.reverse.colour + ")" : "") + (centred.length && side.length ? " and " : "") +
-        (side.length ? "one Normal on each mode (" + S.accent.colour + " dash-dotted)" : "") +
-        ". Right: the phase picture of optimum means against a, with a cursor at a = " + fmt(av, 2) + ".");
+      out.innerHTML = "<p>a = " + fmt(av, 2) + ", " + regime + "<br>" +
+        t("Local optima ({n}): {list} (best first).", { n: opt.length, list: optimaList(opt) }) + "</p>";
+      var kinds = [];
+      if (centred.length) kinds.push(t("a centred Normal ({colour})", { colour: S.reverse.colour }));
+      if (side.length) kinds.push(t("one Normal on each mode ({colour} dash-dotted)", { colour: S.accent.colour }));
+      svg.describe(t("Left: P with modes at ±{a} and its {n} reverse-KL optima: {kinds}. Right: the phase picture" +
+        " of optimum means against a, with a cursor at a = {a}.", {
+          a: fmt(av, 2), n: opt.length,
+          kinds: kinds.length > 1 ? t("{first} and {second}", { first: kinds[0], second: kinds[1] }) : kinds.join("") }));
     }
     update();
   };
 
   // ------------------------------------------------------------ start-up
 
-  function loadData(app, done, fail) {
-    if (registry[app]) return done(registry[app]);
-    if (!waiting[app]) {
-      waiting[app] = [];
+  // Loads the script at BASE + `path` once (unless `loaded()` already holds),
+  // then calls done(loaded()); pages that preload it (deferred, before this
+  // script) need no second round trip.
+  function loadScript(path, loaded, done, fail) {
+    if (loaded()) return done(loaded());
+    if (!waiting[path]) {
+      waiting[path] = [];
       var s = document.createElement("script");
-      s.src = BASE + "explorers/" + app + ".js";
-      s.onload = function () { waiting[app].forEach(function (cb) { cb[0](registry[app]); }); };
-      s.onerror = function () { waiting[app].forEach(function (cb) { cb[1](); }); };
+      s.src = BASE + path;
+      s.onload = function () { waiting[path].forEach(function (cb) { cb[0](loaded()); }); };
+      s.onerror = function () { waiting[path].forEach(function (cb) { cb[1](); }); };
       document.head.appendChild(s);
     }
-    waiting[app].push([done, fail]);
+    waiting[path].push([done, fail]);
+  }
+
+  function loadData(app, done, fail) {
+    loadScript("explorers/" + app + ".js", function () { return registry[app]; }, done, fail);
+  }
+
+  // The page language's label table (nothing to load for English).
+  function loadLabels(done, fail) {
+    var code = pageLang();
+    if (code === "en") return done();
+    loadScript("klbook-labels-" + code + ".js", function () { return LABELS[code]; }, done, fail);
   }
 
   function start(root) {
@@ -706,14 +781,16 @@
     }
     function fail() {
       root.setAttribute("data-ready", "failed");
-      root.innerHTML = "<p>The data of this explorer could not be loaded.</p>";
+      root.innerHTML = "<p>" + t("The data of this explorer could not be loaded.") + "</p>";
     }
     if (!build) {
       root.setAttribute("data-ready", "failed");
       throw new Error("klbook explorer: no app named " + app);
     }
-    if (root.getAttribute("data-needs-data") === "no") run(null);
-    else loadData(app, run, fail);
+    loadLabels(function () {
+      if (root.getAttribute("data-needs-data") === "no") run(null);
+      else loadData(app, run, fail);
+    }, fail);
   }
 
   function startAll() {
@@ -725,10 +802,12 @@
     apps: APPS, start: startAll, fmt: fmt, mixtureLogpdf: mixtureLogpdf, normalLogpdf: normalLogpdf,
     relEntr: relEntr, integrand: integrand, density: density, grid: grid, sum: sum, niceLimit: niceLimit,
     normalText: normalText, mixtureText: mixtureText, el: el, svgEl: svgEl, slider: slider, select: select,
-    legend: legend, figure: figure, Axes: Axes, marker: marker, readout: readout, nearest: nearest
+    legend: legend, figure: figure, Axes: Axes, marker: marker, readout: readout, nearest: nearest, t: t
   };
-  // The bundle (klbook.explorers.write_assets) ends with klbookExplorers.run(), after every app file.
-  window.klbookExplorers.run = function () {
+  // The bundle (klbook.explorers.write_assets) ends with klbookExplorers.run([languages with a
+  // label table]), after every app file.
+  window.klbookExplorers.run = function (languages) {
+    LANGUAGES = languages || [];
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startAll);
     else startAll();
   };

@@ -7,29 +7,29 @@
   "use strict";
 
   K.apps.alpha = function (root, data, S) {
-    var fmt = K.fmt, nA = data.a.length;
+    var fmt = K.fmt, t = K.t, nA = data.a.length;
     var controls = K.el("div", { "class": "kx-controls" }, root);
-    var al = K.slider(controls, "alpha", data.alpha, K.nearest(data.alpha, 0.5), 2, update);
-    var sep = K.slider(controls, "half-separation a", data.a, K.nearest(data.a, 3), 2, update);
-    K.legend(root, [{ style: S.p, label: "P (target)" },
-                    { style: S.q, dash: "", label: "Q: best optimum of D_α(P‖Q)" },
-                    { style: S.q, dash: "2 3", label: "other local optima" },
-                    { style: S.muted, dash: "6 4", label: "run from the middle, not converged" },
-                    { style: S.accent, dash: "2 3", label: "right: sd of the one-mode optimum" },
-                    { style: S.muted, dash: "2 2", label: "right: sd where D_α turns infinite" }]);
-    var svg = K.figure(root, 720, 270, "The alpha dial");
+    var al = K.slider(controls, t("alpha"), data.alpha, K.nearest(data.alpha, 0.5), 2, update);
+    var sep = K.slider(controls, t("half-separation a"), data.a, K.nearest(data.a, 3), 2, update);
+    K.legend(root, [{ style: S.p, label: t("P (target)") },
+                    { style: S.q, dash: "", label: t("Q: best optimum of D_α(P‖Q)") },
+                    { style: S.q, dash: "2 3", label: t("other local optima") },
+                    { style: S.muted, dash: "6 4", label: t("run from the middle, not converged") },
+                    { style: S.accent, dash: "2 3", label: t("right: sd of the one-mode optimum") },
+                    { style: S.muted, dash: "2 2", label: t("right: sd where D_α turns infinite") }]);
+    var svg = K.figure(root, 720, 270, t("The alpha dial"));
     var xs = K.grid(data.x[0], data.x[1], 401);
-    var ax = new K.Axes(svg, [52, 24, 380, 196], { x: data.x, y: [0, 0.5], xlabel: "x", ylabel: "density",
-                                                   title: "P and the fitted Normals" });
+    var ax = new K.Axes(svg, [52, 24, 380, 196], { x: data.x, y: [0, 0.5], xlabel: "x", ylabel: t("density"),
+                                                   title: t("P and the fitted Normals") });
     var pFill = ax.area(S.p.color, 0.12), pLine = ax.line(S.p);
     var others = [0, 1].map(function () { return ax.line(S.q, { "stroke-dasharray": "2 3", "stroke-width": 1.5 }); });
     var edgeLine = ax.line(S.muted, { "stroke-dasharray": "6 4", "stroke-width": 1.5 });
     var bestLine = ax.line(S.q, { "stroke-dasharray": "", "stroke-width": 2.5 });
     var alo = data.alpha[0], ahi = data.alpha[data.alpha.length - 1];
-    var dial = new K.Axes(svg, [500, 24, 200, 196], { x: [alo, ahi], y: [0, 4.5], xlabel: "α", ylabel: "sd of Q",
-                                                      xticks: 4, title: "the dial at this a" });
+    var dial = new K.Axes(svg, [500, 24, 200, 196], { x: [alo, ahi], y: [0, 4.5], xlabel: "α", ylabel: t("sd of Q"),
+                                                      xticks: 4, title: t("the dial at this a") });
     // The ends of the dial: alpha = 0 is the reverse KL, alpha = 1 the forward KL.
-    [[0, S.reverse, "reverse KL"], [1, S.forward, "forward KL"]].forEach(function (m) {
+    [[0, S.reverse, t("reverse KL")], [1, S.forward, t("forward KL")]].forEach(function (m) {
       var g = K.svgEl("path", { stroke: m[1].color, "stroke-dasharray": "3 3" }, dial.under);
       g.setAttribute("d", "M" + dial.sx(m[0]) + " " + dial.box[1] + "V" + (dial.box[1] + dial.box[3]));
       K.svgEl("text", { x: dial.sx(m[0]) + (m[0] ? 3 : -3), y: dial.box[1] + 10, "text-anchor": m[0] ? "start" : "end",
@@ -51,7 +51,7 @@
 
     function normal(o) { return K.density(xs, [[1, o[0], o[1]]]); }
     function stateAt(i, j) { return data.states[i * nA + j]; }
-    function dialName(v) { return v === 1 ? "forward KL, D(P‖Q)" : v === 0 ? "reverse KL, D(Q‖P)" : ""; }
+    function dialName(v) { return v === 1 ? t("forward KL, D(P‖Q)") : v === 0 ? t("reverse KL, D(Q‖P)") : ""; }
 
     function update() {
       var i = +al.value, j = +sep.value, av = al.current(), a = sep.current();
@@ -84,27 +84,31 @@
       dial.setLine(sLine, sx, sy);
       cursor.setAttribute("d", "M" + dial.sx(av) + " " + dial.box[1] + "V" + (dial.box[1] + dial.box[3]));
       var e = data.edges[i];
-      var finite = e[1] === null ? (e[0] === 0 ? "every sd" : "sd above " + fmt(e[0])) : "sd below " + fmt(e[1]);
-      var name = dialName(av);
-      out.innerHTML = "<p>α = " + fmt(av, 2) + (name ? " (" + name + ")" : "") + "; P = 0.5·N(−" + fmt(a, 2) +
-        ", 1) + 0.5·N(" + fmt(a, 2) + ", 1). D_α(P‖Q) is finite for " + finite + ".<br>Regime: " +
-        data.regimes[st[3]] + ". " +
-        (opt.length ? "Local optima (" + opt.length + ", best first): " + opt.map(function (o) {
+      var finite = e[1] === null ? (e[0] === 0 ? t("every sd") : t("sd above {v}", { v: fmt(e[0]) }))
+        : t("sd below {v}", { v: fmt(e[1]) });
+      var name = dialName(av), named = name ? " (" + name + ")" : "";
+      out.innerHTML = "<p>α = " + fmt(av, 2) + named + "; P = 0.5·N(−" + fmt(a, 2) +
+        ", 1) + 0.5·N(" + fmt(a, 2) + ", 1). " + t("D_α(P‖Q) is finite for {range}.", { range: finite }) + "<br>" +
+        t("Regime: {regime}.", { regime: t(data.regimes[st[3]]) }) + " " +
+        (opt.length ? t("Local optima ({n}, best first): {list}.", { n: opt.length, list: opt.map(function (o) {
           return K.normalText(o[0], o[1]) + ": D_α = " + fmt(o[2]);
-        }).join("; ") + "." : "No interior optimum was found.") +
-        (stalled ? "<br>The run from the middle did not converge: D_α keeps falling as Q widens, up to the edge " +
-          "of the finite region; it stopped at " + K.normalText(stalled[0], stalled[1]) + ", D_α = " +
-          fmt(stalled[2]) + "." : "") + "</p>";
-      svg.describe("alpha = " + fmt(av, 2) + (name ? " (" + name + ")" : "") + ". Left: target P with modes at ±" +
-        fmt(a, 2) + ", " + S.p.words + " and shaded" +
-        (opt.length ? "; best fitted Normal " + K.normalText(opt[0][0], opt[0][1]) + ", " + S.q.colour + " solid" +
-          (opt.length > 1 ? "; " + (opt.length - 1) + " other local optimum(s) " + S.q.colour + " dotted" : "")
-          : "; no converged fit") +
-        (stalled ? "; unconverged run from the middle " + K.normalText(stalled[0], stalled[1]) + ", " +
-          S.muted.colour + " dashed" : "") +
-        ". Right: the sd of the centred optimum (" + S.q.colour + ") and of the one-mode optimum (" +
-        S.accent.colour + " dotted) against alpha from " + fmt(alo, 1) + " to " + fmt(ahi, 1) +
-        ", with the ends alpha = 0 (reverse KL) and alpha = 1 (forward KL) marked and a cursor at the current alpha.");
+        }).join("; ") }) : t("No interior optimum was found.")) +
+        (stalled ? "<br>" + t("The run from the middle did not converge: D_α keeps falling as Q widens, up to the edge" +
+          " of the finite region; it stopped at {q}, D_α = {d}.",
+          { q: K.normalText(stalled[0], stalled[1]), d: fmt(stalled[2]) }) : "") + "</p>";
+      svg.describe(t("alpha = {alpha}{name}.", { alpha: fmt(av, 2), name: named }) + " " +
+        t("Left: target P with modes at ±{a}, {style} and shaded", { a: fmt(a, 2), style: S.p.words }) +
+        (opt.length ? t("; best fitted Normal {q}, {colour} solid",
+                        { q: K.normalText(opt[0][0], opt[0][1]), colour: S.q.colour }) +
+          (opt.length > 1 ? t("; {n} other local optimum(s) {colour} dotted", { n: opt.length - 1, colour: S.q.colour })
+            : "")
+          : t("; no converged fit")) +
+        (stalled ? t("; unconverged run from the middle {q}, {colour} dashed",
+                     { q: K.normalText(stalled[0], stalled[1]), colour: S.muted.colour }) : "") +
+        ". " + t("Right: the sd of the centred optimum ({colour}) and of the one-mode optimum ({accent} dotted)" +
+        " against alpha from {lo} to {hi}, with the ends alpha = 0 (reverse KL) and alpha = 1 (forward KL) marked" +
+        " and a cursor at the current alpha.", { colour: S.q.colour, accent: S.accent.colour, lo: fmt(alo, 1),
+                                               hi: fmt(ahi, 1) }));
     }
     update();
   };

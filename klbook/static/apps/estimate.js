@@ -8,19 +8,19 @@
   "use strict";
 
   K.apps.estimate = function (root, data, S) {
-    var roles = { k1: S.forward, k2: S.accent, k3: S.q };
+    var t = K.t, roles = { k1: S.forward, k2: S.accent, k3: S.q };
     var controls = K.el("div", { "class": "kx-controls" }, root);
-    var mu = K.slider(controls, "mean of b, μ", data.mus, K.nearest(data.mus, 1.0), 1, update);
-    var sd = K.slider(controls, "sd of b", data.sds, K.nearest(data.sds, 1.0), 1, update);
-    var n = K.slider(controls, "samples n", data.ns, K.nearest(data.ns, 100), 0, update);
+    var mu = K.slider(controls, t("mean of b, μ"), data.mus, K.nearest(data.mus, 1.0), 1, update);
+    var sd = K.slider(controls, t("sd of b"), data.sds, K.nearest(data.sds, 1.0), 1, update);
+    var n = K.slider(controls, t("samples n"), data.ns, K.nearest(data.ns, 100), 0, update);
     K.legend(root, data.estimators.map(function (k) {
       return { style: roles[k], dash: "", label: k };
-    }).concat([{ style: S.p, dash: "", label: "exact D(a‖b)" }]));
-    var svg = K.figure(root, 720, 250, "Estimating D(a‖b) from samples of a: k1, k2 and k3");
+    }).concat([{ style: S.p, dash: "", label: t("exact D(a‖b)") }]));
+    var svg = K.figure(root, 720, 250, t("Estimating D(a‖b) from samples of a: k1, k2 and k3"));
     var panels = data.estimators.map(function (k, j) {
       var ax = new K.Axes(svg, [56 + j * 226, 24, 196, 176], {
-        x: [0, 1], y: [0, 1], xticks: 4, title: k, xlabel: "estimate (nats)",
-        ylabel: j === 0 ? "share of estimates" : ""
+        x: [0, 1], y: [0, 1], xticks: 4, title: k, xlabel: t("estimate (nats)"),
+        ylabel: j === 0 ? t("share of estimates") : ""
       });
       var rects = [];
       for (var i = 0; i < data.bins; i++) {
@@ -61,17 +61,21 @@
         rows += "<tr><th scope='row' style='color:" + roles[k].text + "'>" + k + "</th><td>" + K.fmt(e[0], 4) +
           "</td><td>" + K.fmt(bias, 4) + "</td><td>" + K.fmt(e[1], 4) + "</td><td>" +
           (truth > 0 ? K.fmt(e[1] / truth, 3) : "—") + "</td></tr>";
-        words.push(k + " (" + roles[k].colour + "): mean " + K.fmt(e[0], 4) + ", std " + K.fmt(e[1], 4));
+        words.push(t("{k} ({colour}): mean {mean}, std {std}",
+                     { k: k, colour: roles[k].colour, mean: K.fmt(e[0], 4), std: K.fmt(e[1], 4) }));
       });
       var muv = mu.current(), sdv = sd.current(), nv = n.current();
-      out.innerHTML = "<p>a = N(0, 1) is sampled; b = N(" + K.fmt(muv, 1) + ", " + K.fmt(sdv, 1) + "²). Exact D(a‖b) = <b>" +
-        K.fmt(truth, 4) + "</b> nats. " + data.reps + " estimates, each from n = " + nv + " samples of a (seeded)." +
-        (truth === 0 ? " <i>b = a here, so D(a‖b) = 0 and every estimate is 0: std / true is undefined.</i>" : "") +
-        "</p><table class='kx-table'><caption>Estimates of D(a‖b) in nats</caption><tr><td></td><th scope='col'>mean</th>" +
-        "<th scope='col'>bias</th><th scope='col'>std</th><th scope='col'>std / true</th></tr>" + rows + "</table>";
-      svg.describe("Three histograms of " + data.reps + " estimates of D(a‖b) from n = " + nv + " samples of a = N(0, 1), with b = N(" +
-        K.fmt(muv, 1) + ", " + K.fmt(sdv, 1) + "²); a " + S.p.colour + " line marks the exact value " + K.fmt(truth, 4) + ". " +
-        words.join("; ") + ".");
+      var v = { mu: K.fmt(muv, 1), sd: K.fmt(sdv, 1), d: K.fmt(truth, 4), reps: data.reps, n: nv,
+                colour: S.p.colour };
+      out.innerHTML = "<p>" + t("a = N(0, 1) is sampled; b = N({mu}, {sd}²). Exact D(a‖b) = <b>{d}</b> nats." +
+        " {reps} estimates, each from n = {n} samples of a (seeded).", v) +
+        (truth === 0 ? " <i>" + t("b = a here, so D(a‖b) = 0 and every estimate is 0: std / true is undefined.") +
+          "</i>" : "") +
+        "</p><table class='kx-table'><caption>" + t("Estimates of D(a‖b) in nats") + "</caption><tr><td></td>" +
+        "<th scope='col'>" + t("mean") + "</th><th scope='col'>" + t("bias") + "</th><th scope='col'>" + t("std") +
+        "</th><th scope='col'>" + t("std / true") + "</th></tr>" + rows + "</table>";
+      svg.describe(t("Three histograms of {reps} estimates of D(a‖b) from n = {n} samples of a = N(0, 1), with" +
+        " b = N({mu}, {sd}²); a {colour} line marks the exact value {d}.", v) + " " + words.join("; ") + ".");
       root.setAttribute("data-values", JSON.stringify({ true: truth, means: ests.map(function (e) { return e[0]; }),
                                                       stds: ests.map(function (e) { return e[1]; }) }));
     }

@@ -9,25 +9,25 @@
   "use strict";
 
   K.apps.rlhf = function (root, data, S) {
-    var logs = data.betas.map(function (b) { return Math.log(b) / Math.LN10; });
+    var t = K.t, logs = data.betas.map(function (b) { return Math.log(b) / Math.LN10; });
     var controls = K.el("div", { "class": "kx-controls" }, root);
     var beta = K.slider(controls, "log₁₀ β", logs, K.nearest(logs, 0), 2, update);
-    var preset = K.select(controls, "rewards", ["distinct rewards", "tie for best"], update);
+    var preset = K.select(controls, t("rewards"), [t("distinct rewards"), t("tie for best")], update);
     var series = [
-      { style: S.p, label: "π_ref (reference)" },
+      { style: S.p, label: t("π_ref (reference)") },
       { style: S.reverse, label: "π* = argmax E[r] − β D(π‖π_ref)" },
-      { style: S.forward, label: "argmax E[r] − β D(π_ref‖π) (forward penalty)" }
+      { style: S.forward, label: t("argmax E[r] − β D(π_ref‖π) (forward penalty)") }
     ];
     K.legend(root, series.map(function (s) { return { style: s.style, dash: "", label: s.label }; })
-      .concat([{ style: S.reverse, dash: "", label: "frontier of π* as β varies (right)" }]));
-    var svg = K.figure(root, 760, 270, "The KL penalty in RLHF");
+      .concat([{ style: S.reverse, dash: "", label: t("frontier of π* as β varies (right)") }]));
+    var svg = K.figure(root, 760, 270, t("The KL penalty in RLHF"));
     var nA = data.ref.length, w = 0.27;
     var axB = new K.Axes(svg, [56, 24, 430, 196], {
-      x: [-0.6, nA - 0.4], y: [0, 1.15], xticks: 0, xlabel: "response y (its reward r(y) above the bars)",
-      ylabel: "probability"
+      x: [-0.6, nA - 0.4], y: [0, 1.15], xticks: 0, xlabel: t("response y (its reward r(y) above the bars)"),
+      ylabel: t("probability")
     });
     var axF = new K.Axes(svg, [560, 24, 180, 196], {
-      x: [0, 3], y: [0.35, 1.02], xticks: 3, xlabel: "D(π*‖π_ref) (nats)", ylabel: "E_π*[r]"
+      x: [0, 3], y: [0.35, 1.02], xticks: 3, xlabel: t("D(π*‖π_ref) (nats)"), ylabel: "E_π*[r]"
     });
     var rects = series.map(function (s) {
       var out = [];
@@ -68,18 +68,21 @@
       st[0].forEach(function (v, i) { if (v > st[0][best]) best = i; });
       st[4].forEach(function (v) { fmin = Math.min(fmin, v); });
       var bt = K.fmt(b, b < 0.1 ? 4 : b < 10 ? 3 : 1);
-      out.innerHTML = "<p>β = <b>" + bt + "</b>, rewards '" + data.presets[ip] + "'. <b style='color:" +
-        S.reverse.text + "'>π*</b>: E[r] = <b>" + K.fmt(st[1], 4) + "</b>, D(π*‖π_ref) = <b>" + K.fmt(st[2], 4) +
-        "</b> nats (reverse KL, expectation under π*), log Z = " + K.fmt(st[3], 4) +
-        ", optimal value β log Z = " + K.fmt(b * st[3], 4) + ".<br><b style='color:" + S.forward.text +
-        "'>Forward penalty</b> optimum: smallest probability " + K.fmt(fmin, 4) +
-        " (it never drops a response π_ref has).</p>";
-      svg.describe("Bars of the reference policy (" + S.p.colour + "), the optimum π* of the reverse-KL penalty (" +
-        S.reverse.colour + ") and of the forward-KL penalty (" + S.forward.colour + ") over " + nA +
-        " responses, '" + data.presets[ip] + "' rewards, β = " + bt + ". π* puts " + K.fmt(st[0][best], 3) +
-        " on response " + best + "; the forward-penalty optimum keeps at least " + K.fmt(fmin, 4) +
-        " on every response. Right: the frontier of expected reward against D(π*‖π_ref), with a marker at D = " +
-        K.fmt(st[2], 3) + " nats, E[r] = " + K.fmt(st[1], 3) + ".");
+      var v = { beta: bt, preset: t(data.presets[ip]), piStar: "<b style='color:" + S.reverse.text + "'>π*</b>",
+                reward: K.fmt(st[1], 4), kl: K.fmt(st[2], 4), logZ: K.fmt(st[3], 4), value: K.fmt(b * st[3], 4),
+                forward: "<b style='color:" + S.forward.text + "'>" + t("Forward penalty") + "</b>",
+                fmin: K.fmt(fmin, 4), pColour: S.p.colour, rColour: S.reverse.colour, fColour: S.forward.colour,
+                n: nA, top: K.fmt(st[0][best], 3), best: best, klShort: K.fmt(st[2], 3),
+                rewardShort: K.fmt(st[1], 3) };
+      out.innerHTML = "<p>" + t("β = <b>{beta}</b>, rewards '{preset}'.", v) + " " +
+        t("{piStar}: E[r] = <b>{reward}</b>, D(π*‖π_ref) = <b>{kl}</b> nats (reverse KL, expectation under π*)," +
+          " log Z = {logZ}, optimal value β log Z = {value}.", v) + "<br>" +
+        t("{forward} optimum: smallest probability {fmin} (it never drops a response π_ref has).", v) + "</p>";
+      svg.describe(t("Bars of the reference policy ({pColour}), the optimum π* of the reverse-KL penalty ({rColour})" +
+        " and of the forward-KL penalty ({fColour}) over {n} responses, '{preset}' rewards, β = {beta}." +
+        " π* puts {top} on response {best}; the forward-penalty optimum keeps at least {fmin} on every response." +
+        " Right: the frontier of expected reward against D(π*‖π_ref), with a marker at D = {klShort} nats," +
+        " E[r] = {rewardShort}.", v));
       root.setAttribute("data-values", JSON.stringify({ beta: b, pi_star: st[0], expected_reward: st[1],
                                                       kl: st[2], log_z: st[3], pi_forward: st[4] }));
     }
