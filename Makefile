@@ -65,13 +65,11 @@ book-ko: $(STAMP) $(NODE_STAMP)
 slides: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/build_slides.py
 
-# The whole book as one PDF, _build/html/klbook.pdf (the intro links it; the Korean
-# edition links the same file, in English): Chromium
+# The whole book as one PDF, _build/html/klbook.pdf (the intro links it; so does the
+# Korean edition's intro: the PDF is English): Chromium
 # prints the built pages, pypdf joins them (tools/build_pdf.py). Run after the book.
 pdf: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/build_pdf.py
-	@# The Korean edition links the same (English) PDF; a hard link, no second copy.
-	@if [ -d _build/html/ko ]; then ln -f _build/html/klbook.pdf _build/html/ko/klbook.pdf; fi
 
 # The Binder proof, split so that no notebook runs twice: the environment is
 # made from binder/ alone in $(BINDER_ENV) (its kernel installed as the

@@ -106,6 +106,10 @@ def translate_explorer_html(text, labels, lang):
         for key in ("title",):
             if key in config:
                 config[key] = _lookup(labels, config[key], lang)
+        if isinstance(config.get("labels"), list):  # outcome names a chapter chose
+            # (symbols such as a, b, x1 stay as they are, like math; words are translated)
+            config["labels"] = [str(x) if len(str(x)) <= 2 else _lookup(labels, str(x), lang)
+                                for x in config["labels"]]
         for style in config.get("styles", {}).values():
             for key in ("words", "colour"):
                 if key in style:
@@ -289,11 +293,21 @@ def _figure_swapping_render(original):
 
 # -- language switch ----------------------------------------------------------------
 
+#: What the editions share: files of the English site that a page links to with a
+#: relative URL (slide decks, the book PDF); an edition's page reaches them one
+#: folder further up.
+SHARED_FILES = ("slides/", "klbook.pdf")
+
+
 def _lang_switch(app, pagename, templatename, context, doctree):
     peer = app.config.klbook_lang_peer
     if not peer:
         return
     lang = app.config.language or "en"
+    if lang != "en" and "body" in context:
+        up = "../" * pagename.count("/")
+        for shared in SHARED_FILES:
+            context["body"] = context["body"].replace(f'href="{up}{shared}', f'href="{up}../{shared}')
     other = "en" if lang != "en" else "ko"
     depth = pagename.count("/")
     href = "../" * depth + peer.rstrip("/") + "/" + pagename + ".html"

@@ -26,6 +26,7 @@ import html
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -256,6 +257,11 @@ def placeholder(app, **config):
             f'<p class="kx-fallback">{html.escape(FALLBACK, quote=False)}</p></div>')
 
 
+#: Words a chapter hands an explorer (the outcome names of its discrete
+#: distributions); a translated build fails on one missing from the label tables.
+CHAPTER_LABELS = frozenset({"heads", "tails"})
+
+
 def shown_labels():
     """The English words the explorers get from klbook (not from their script): the
     headings, the palette's words, the fallback text and the words of their data.
@@ -267,13 +273,14 @@ def shown_labels():
         words |= {style["words"], style["colour"]}
     for labels in DATA_LABELS.values():
         words |= set(labels)
-    return words
+    return words | CHAPTER_LABELS
 
 
 def label_tables():
-    """Every label table, ``{lang: {english template: translation}}``."""
+    """Every label table of the explorers, ``{lang: {english template: translation}}``
+    (files named by a language code, ``ko.json``; ``figures-ko.json`` is the figures' table)."""
     return {path.stem: json.loads(path.read_text(encoding="utf-8"))
-            for path in sorted(LABELS_DIR.glob("*.json"))}
+            for path in sorted(LABELS_DIR.glob("*.json")) if re.fullmatch(r"[a-z]{2,3}", path.stem)}
 
 
 def _source_hash():

@@ -80,7 +80,7 @@ PRINT_CSS = """
   .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .bd-footer-article,
   .bd-footer-content, .prev-next-area, .search-button, .search-button-field,
   #pst-back-to-top, .skip-link, .headerlink, button.toggle-button, .copybtn,
-  .bd-search, .bd-header-announcement { display: none !important; }
+  .bd-search, .bd-header-announcement, .klbook-lang-switch { display: none !important; }
   .bd-main .bd-content { margin-left: 0 !important; }
   .bd-main .bd-content .bd-article h1:first-of-type { display: block !important; margin-top: 0; }
   .bd-article-container, .bd-article { padding: 0 !important; max-width: none !important; }
