@@ -47,7 +47,7 @@ book: $(STAMP) $(NODE_STAMP)
 POT_DIR := _build/i18n/_build/gettext
 i18n-pot: $(STAMP)
 	@rm -rf $(POT_DIR)
-	@KLBOOK_JB_EXECUTE=off $(BIN)/jupyter-book build . --builder custom --custom-builder gettext \
+	@KLBOOK_JB_EXECUTE=off $(BIN)/jupyter-book build . --all --builder custom --custom-builder gettext \
 	  --path-output _build/i18n > _build/i18n-pot.log 2>&1 || (cat _build/i18n-pot.log; exit 1)
 
 i18n-update: i18n-pot

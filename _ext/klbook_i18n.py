@@ -230,6 +230,79 @@ def _quizzes(app, doctree):
         node.children = [nodes.Text(translate_quiz(node.astext(), translate))]
 
 
+# -- exercise titles --------------------------------------------------------------------
+# sphinx-exercise parses an exercise's title (``{exercise} <title>``) into a subtitle
+# node that Sphinx does not extract as a message, and keeps a copy of the node in
+# its registry for the solutions' headings. Both get the translation here.
+_INLINE_MATH = re.compile(r"\$([^$]+)\$")
+
+
+def subtitle_source(subtitle):
+    """The Markdown of an exercise title: text, ``$math$`` and ```code``` (the message id)."""
+    parts = []
+    for child in subtitle.children:
+        if isinstance(child, nodes.math):
+            parts.append(f"${child.astext()}$")
+        elif isinstance(child, nodes.literal):
+            parts.append(f"`{child.astext()}`")
+        else:
+            parts.append(child.astext())
+    # Sphinx curls quotes in English pages and not in Korean ones: ids use straight quotes.
+    return "".join(parts).strip().translate(_STRAIGHT_QUOTES)
+
+
+_STRAIGHT_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def subtitle_nodes(text):
+    """Inline nodes of a translated title (text and ``$math$``)."""
+    out, last = [], 0
+    for match in _INLINE_MATH.finditer(text):
+        if match.start() > last:
+            out.append(nodes.Text(text[last:match.start()]))
+        out.append(nodes.math(match.group(1), match.group(1)))
+        last = match.end()
+    if last < len(text):
+        out.append(nodes.Text(text[last:]))
+    return out
+
+
+def _subtitles(node):
+    from sphinx_exercise.nodes import exercise_subtitle
+
+    return list(node.findall(exercise_subtitle))
+
+
+def _exercise_titles(app, doctree):
+    subtitles = _subtitles(doctree)
+    if not subtitles:
+        return
+    if app.builder.name == "gettext":
+        holder = nodes.container(classes=["klbook-exercise-titles"])
+        for subtitle in subtitles:
+            text = subtitle_source(subtitle)
+            paragraph = nodes.paragraph(text, text)
+            paragraph.source, paragraph.line = doctree["source"], subtitle.line or 1
+            holder += paragraph
+        doctree += holder
+        return
+    lang = app.config.language or "en"
+    if lang == "en":
+        return
+    catalog = _page_catalog(app, lang)
+    registry = getattr(app.env, "sphinx_exercise_registry", {})
+    copies = [entry["node"] for entry in registry.values()
+              if entry.get("docname") == app.env.docname and entry.get("node") is not None]
+    for subtitle in subtitles + [s for copy in copies for s in _subtitles(copy)]:
+        english = subtitle_source(subtitle)
+        translated = catalog.gettext(english)
+        if translated == english:
+            raise ValueError(f"exercise title of {app.env.docname} has no {lang} translation "
+                             f"(make i18n-update, then translate it): {english!r}")
+        subtitle.children = []
+        subtitle.extend(subtitle_nodes(translated))
+
+
 # -- table of contents ----------------------------------------------------------------
 
 def _page_catalog(app, lang):
@@ -330,5 +403,6 @@ def setup(app):
     app.connect("doctree-read", _translate_explorers)
     app.connect("doctree-read", _quizzes)
     app.connect("doctree-read", _toctree_captions)
+    app.connect("doctree-read", _exercise_titles)
     app.connect("html-page-context", _lang_switch)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -118,3 +118,43 @@ def test_korean_sidebar_captions_and_titles_are_korean():
     assert captions and all(HANGUL.search(c) for c in captions), captions
     english = _soup(SITE / "chapters" / "reverse-kl.html")
     assert [c.get_text(strip=True) for c in english.select("nav .caption-text, nav p.caption")][0] == "Chapters"
+
+
+NOTEBOOKS = sorted(p.stem for p in (ROOT / "chapters").glob("*.ipynb"))
+
+
+def _cells(path):
+    import json
+
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return notebook, [("".join(c["source"]) if isinstance(c["source"], list) else c["source"], c)
+                      for c in notebook["cells"]]
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS)
+def test_korean_notebook_has_the_same_code_and_korean_prose(page):
+    """The Korean page's download is a Korean notebook: same cells and code as the English
+    one, Korean Markdown on every cell the page shows, figures drawn with Korean words."""
+    import nbformat
+
+    path = KO / "_sources" / "chapters" / f"{page}.ipynb"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `make book`")
+    nbformat.validate(nbformat.read(path, as_version=4))
+    _, english = _cells(ROOT / "chapters" / f"{page}.ipynb")
+    _, korean = _cells(path)
+    assert [c["cell_type"] for _, c in english] == [c["cell_type"] for _, c in korean]
+    for (en_source, en_cell), (ko_source, ko_cell) in zip(english, korean):
+        if en_cell["cell_type"] == "code":
+            assert ko_source == en_source
+            en_png = [o["data"]["image/png"] for o in en_cell.get("outputs", []) if "image/png" in o.get("data", {})]
+            ko_png = [o["data"]["image/png"] for o in ko_cell.get("outputs", []) if "image/png" in o.get("data", {})]
+            assert len(en_png) == len(ko_png) and not set(en_png) & set(ko_png)
+        else:
+            shown = "remove-cell" not in en_cell["metadata"].get("tags", []) and \
+                en_cell["metadata"].get("slideshow", {}).get("slide_type") != "notes"
+            prose = len(ENGLISH_WORD.findall(re.sub(r"\$[^$]*\$|`[^`]*`|\{\w+\}", " ", en_source))) >= 3
+            if shown and prose:
+                assert HANGUL.search(ko_source), f"{page}: a Markdown cell stayed English: {en_source[:80]!r}"
+            elif not shown:
+                assert ko_source == en_source

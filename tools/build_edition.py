@@ -21,6 +21,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import edition_notebooks  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 CACHE = BUILD / ".jupyter_cache"
@@ -78,7 +81,13 @@ def build(lang):
         shutil.rmtree(site)
     shutil.move(str(out / "_build" / "html"), str(site))
     cached = len(re.findall(r"Using cached notebook", text))
-    print(f"[{lang}] {cached} notebooks from the English run's cache, none executed; "
+    # The download button's notebooks, in the edition's language (tools/edition_notebooks.py).
+    written, untranslated = edition_notebooks.write_notebooks(lang, site, CACHE)
+    if untranslated:
+        for page, blocks in untranslated.items():
+            print(f"[{lang}] {page}.ipynb: no translation for {blocks[:3]}")
+        return 1
+    print(f"[{lang}] {cached} notebooks from the English run's cache, none executed; {written} {lang} notebooks; "
           f"site in {site.relative_to(ROOT)} ({time.perf_counter() - start:.1f} s)")
     return 0
 
