@@ -19,6 +19,10 @@ How an app works
 - Numbers are printed by :func:`fmt`, which writes ``∞`` for an infinite
   divergence (the app then says why) and refuses NaN.
 
+Every app speaks the language set by :func:`klbook.i18n.set_language`
+(default English): its words come from :func:`klbook.i18n.widget_text`, its
+figure's words from the figures' table; the numbers are the same.
+
 Every app takes a keyword ``style`` ("book" or "lecture"; default: the
 ``KLBOOK_STYLE`` environment variable, else "book"; see
 :func:`klbook.plotting.resolve_style`).
@@ -39,7 +43,10 @@ from PIL import Image
 from . import _apps, explorers, plotting
 from ._apps import FAMILIES
 from ._distributions import Normal
-from .plotting import PALETTE, colour_name, describe_role, integrand, resolve_style, role_style
+from .i18n import get_language, localize_figure
+from .i18n import widget_text as _t
+from .plotting import (COLOUR_NAMES, LINESTYLE_NAMES, PALETTE, colour_name, integrand, resolve_style,
+                       role_style)
 from .plotting import style as use_style
 
 __all__ = [
@@ -80,7 +87,18 @@ def fmt(value, digits=3):
 
 
 def _describe_normal(q):
-    return f"N(mean {fmt(q.mean, 2)}, sd {fmt(q.sd, 2)})"
+    return _t("N(mean {mean}, sd {sd})", mean=fmt(q.mean, 2), sd=fmt(q.sd, 2))
+
+
+def _colour(role):
+    """:func:`klbook.plotting.colour_name` in the apps' language."""
+    return _t(colour_name(role))
+
+
+def _looks(role, linestyle=None):
+    """:func:`klbook.plotting.describe_role` in the apps' language."""
+    rs = role_style(role)
+    return f"{_t(COLOUR_NAMES[rs['color']])} {_t(LINESTYLE_NAMES[linestyle or rs['linestyle']])}"
 
 
 def _describe(dist):
@@ -119,6 +137,8 @@ class _Canvas:
 
     def __init__(self, figsize, style_name, *, dpi=90):
         self.style = style_name
+        # The figure's words take the language of the app being built.
+        self.lang = get_language()
         with use_style(style_name):
             self.fig = Figure(figsize=figsize, dpi=dpi,
                               layout="constrained")
@@ -159,6 +179,8 @@ class _Canvas:
             background = self._backgrounds.get(key)
             if background is None:
                 if not self._laid_out:
+                    if self.lang != "en":
+                        localize_figure(self.fig, self.lang)
                     # Legends go on top of the data, so they are redrawn with it.
                     for ax in self.fig.axes:
                         legend = ax.get_legend()
@@ -226,11 +248,10 @@ class _App:
                 self.message.value = ""
                 fn()
             except Exception as exc:  # noqa: BLE001 - shown to the reader, not swallowed
-                self.message.value = (
-                    '<p style="color:#B00020"><b>This update failed:</b> '
-                    f"{html.escape(type(exc).__name__)}: {html.escape(str(exc))} "
-                    "(details below)</p>"
-                )
+                error = f"{html.escape(type(exc).__name__)}: {html.escape(str(exc))}"
+                self.message.value = ('<p style="color:#B00020">'
+                                      + _t("<b>This update failed:</b> {error} (details below)",
+                                           error=error) + "</p>")
                 self.errors.append_stderr(traceback.format_exc())
 
         return handler
@@ -242,7 +263,7 @@ class _App:
         return handler
 
     def box(self, title, controls, canvas, explorer):
-        heading = W.HTML(f"<b>{html.escape(title)}</b>")
+        heading = W.HTML(f"<b>{html.escape(_t(title))}</b>")
         return AppBox([heading, controls, self.message, canvas.view, self.readout, self.errors],
                       explorer=explorer)
 
@@ -288,10 +309,10 @@ class _TargetEditor:
         self.weights, self.means, self.sds = [], [], []
         columns = []
         for i, (w, m, s) in enumerate(defaults, start=1):
-            self.weights.append(_slider(w, 0.0, 1.0, 0.05, f"weight {i}", width="100%"))
-            self.means.append(_slider(m, -5.0, 5.0, 0.1, f"mean {i}", width="100%"))
-            self.sds.append(_slider(s, 0.3, 3.0, 0.05, f"sd {i}", width="100%"))
-            columns.append(W.VBox([W.HTML(f"P, component {i}"), self.weights[-1],
+            self.weights.append(_slider(w, 0.0, 1.0, 0.05, _t("weight {i}", i=i), width="100%"))
+            self.means.append(_slider(m, -5.0, 5.0, 0.1, _t("mean {i}", i=i), width="100%"))
+            self.sds.append(_slider(s, 0.3, 3.0, 0.05, _t("sd {i}", i=i), width="100%"))
+            columns.append(W.VBox([W.HTML(_t("P, component {i}", i=i)), self.weights[-1],
                                    self.means[-1], self.sds[-1]],
                                   layout=W.Layout(flex="1 1 220px", min_width="220px")))
         self.box = W.HBox(columns, layout=W.Layout(flex_flow="row wrap", width="100%"))
@@ -330,7 +351,8 @@ def _fit_panels(ax_d, ax_i, x, direction, *, start=False):
     return p, s, q, i
 
 
-_NO_TARGET = ("<b>P has no mass:</b> every weight is 0. Give at least one component a "
+def _no_target():
+    return _t("<b>P has no mass:</b> every weight is 0. Give at least one component a "
               "positive weight (weights are rescaled to sum to 1).")
 
 
@@ -351,8 +373,8 @@ def glance_explorer(*, style=None):
     """
     style = resolve_style(style, param="style")
     app = _App(style)
-    sep = _slider(2.5, 0.0, 5.0, 0.1, "half-separation a")
-    weight = _slider(0.5, 0.05, 0.95, 0.05, "weight of left mode w")
+    sep = _slider(2.5, 0.0, 5.0, 0.1, _t("half-separation a"))
+    weight = _slider(0.5, 0.05, 0.95, 0.05, _t("weight of left mode w"))
     canvas = _Canvas((7.0, 3.0), style)
     x = np.linspace(-10.0, 10.0, 500)
     with use_style(style):
@@ -398,25 +420,31 @@ def glance_explorer(*, style=None):
         if top != state["ylim"]:
             state["ylim"] = top
             ax.set_ylim(0, top)
-        others = (f" A grid of starts finds {len(opt) - 1} other local "
-                  f"{'optima' if len(opt) > 2 else 'optimum'}: "
-                  + "; ".join(f"{_describe_normal(r.q)}, D(Q‖P) = {fmt(r.divergence)}"
-                              for r in opt[1:]) + "." if len(opt) > 1 else
-                  " A grid of starts finds no other local optimum.")
+        listing = "; ".join(f"{_describe_normal(r.q)}, D(Q‖P) = {fmt(r.divergence)}"
+                            for r in opt[1:])
+        others = " " + (
+            _t("A grid of starts finds {n} other local optima: {list}.", n=len(opt) - 1, list=listing)
+            if len(opt) > 2 else
+            _t("A grid of starts finds {n} other local optimum: {list}.", n=len(opt) - 1, list=listing)
+            if len(opt) > 1 else _t("A grid of starts finds no other local optimum."))
         app.readout.value = (
             f"<p>P = {fmt(w, 2)}·N(−{fmt(a, 2)}, 1) + {fmt(1 - w, 2)}·N({fmt(a, 2)}, 1).<br>"
-            f"<b style='color:{PALETTE['forward']}'>Forward fit</b> {_describe_normal(fwd.q)}: "
-            f"D(P‖Q) = {fmt(fwd.divergence)} nats.<br>"
-            f"<b style='color:{PALETTE['reverse']}'>Reverse fit</b> {_describe_normal(best.q)}: "
-            f"D(Q‖P) = {fmt(best.divergence)} nats.{others}</p>"
+            + _t("<b style='color:{colour}'>Forward fit</b> {q}: D(P‖Q) = {d} nats.",
+                 colour=PALETTE["forward"], q=_describe_normal(fwd.q), d=fmt(fwd.divergence))
+            + "<br>"
+            + _t("<b style='color:{colour}'>Reverse fit</b> {q}: D(Q‖P) = {d} nats.",
+                 colour=PALETTE["reverse"], q=_describe_normal(best.q), d=fmt(best.divergence))
+            + f"{others}</p>"
         )
         canvas.render(
-            f"Target P with modes at −{a:.1f} and {a:.1f} (left weight {w:.2f}), "
-            f"{describe_role('p')} and shaded. Forward fit {_describe_normal(fwd.q)}, "
-            f"{describe_role('forward')}. Reverse fit {_describe_normal(best.q)}, "
-            f"{describe_role('reverse')}"
-            + (f", with {len(opt) - 1} other local optimum(s) {describe_role('reverse', ':')}."
-               if len(opt) > 1 else ".")
+            _t("Target P with modes at −{a} and {a} (left weight {w}), {style} and shaded.",
+               a=f"{a:.1f}", w=f"{w:.2f}", style=_looks("p"))
+            + " " + _t("Forward fit {q}, {style}.", q=_describe_normal(fwd.q), style=_looks("forward"))
+            + " " + (_t("Reverse fit {q}, {style}, with {n} other local optimum(s) {others}.",
+                        q=_describe_normal(best.q), style=_looks("reverse"), n=len(opt) - 1,
+                        others=_looks("reverse", ":"))
+                     if len(opt) > 1 else
+                     _t("Reverse fit {q}, {style}.", q=_describe_normal(best.q), style=_looks("reverse")))
         )
 
     app.watch([sep, weight], update)
@@ -455,8 +483,8 @@ def discrete_explorer(p=(0.4, 0.3, 0.2, 0.1), q=(0.25, 0.25, 0.25, 0.25), *,
     k = len(labels)
     p_sl = [_slider(v, 0.0, 1.0, 0.01, f"P({lab})") for v, lab in zip(p, labels)]
     q_sl = [_slider(v, 0.0, 1.0, 0.01, f"Q({lab})") for v, lab in zip(q, labels)]
-    unit = W.ToggleButtons(options=[("nats", "nats"), ("bits", "bits")], value="nats",
-                           description="units", style={"button_width": "60px"})
+    unit = W.ToggleButtons(options=[(_t("nats"), "nats"), (_t("bits"), "bits")], value="nats",
+                           description=_t("units"), style={"button_width": "60px"})
     canvas = _Canvas((7.0, 2.8), style)
     idx = np.arange(k)
     with use_style(style):
@@ -487,13 +515,15 @@ def discrete_explorer(p=(0.4, 0.3, 0.2, 0.1), q=(0.25, 0.25, 0.25, 0.25), *,
         raw_p, raw_q = float(pv.sum()), float(qv.sum())
         problems = [name for name, v in (("P", pv), ("Q", qv)) if not v.sum() > 0]
         if problems:
-            app.readout.value = (f"<p><b>{' and '.join(problems)} has no mass:</b> every slider "
-                                 "is at 0. Raise at least one (values are rescaled to sum to 1).</p>")
+            which = problems[0] if len(problems) == 1 else _t("P and Q")
+            app.readout.value = ("<p>" + _t("<b>{which} has no mass:</b> every slider is at 0. Raise at "
+                                            "least one (values are rescaled to sum to 1).", which=which)
+                                 + "</p>")
             for bar in (*p_bars, *q_bars, *f_bars, *r_bars):
                 bar.set_height(0)
             for t in infs:
                 t.set_text("")
-            canvas.render("Bars are empty: a distribution with no mass has no probabilities.")
+            canvas.render(_t("Bars are empty: a distribution with no mass has no probabilities."))
             return
         st = _apps.discrete_state(pv, qv, unit=unit.value)
         pv, qv = st.p, st.q
@@ -515,15 +545,15 @@ def discrete_explorer(p=(0.4, 0.3, 0.2, 0.1), q=(0.25, 0.25, 0.25, 0.25), *,
                 t = infs[j * k + i]
                 t.set_position((i + (-0.2 if j == 0 else 0.2), top * 1.12))
                 t.set_text("∞" if np.isinf(v) else "")
-        u = unit.value
+        u = _t(unit.value)
         notes = []
         if math.isinf(d_pq):
-            notes.append("D(P‖Q) = ∞: Q gives probability 0 to an outcome P can produce, so a"
-                         " code built for Q has no codeword for it.")
+            notes.append(_t("D(P‖Q) = ∞: Q gives probability 0 to an outcome P can produce, so a"
+                            " code built for Q has no codeword for it."))
         if math.isinf(d_qp):
-            notes.append("D(Q‖P) = ∞: Q gives probability to an outcome P never produces.")
+            notes.append(_t("D(Q‖P) = ∞: Q gives probability to an outcome P never produces."))
         asym = "" if math.isinf(d_pq) or math.isinf(d_qp) else (
-            f" The two directions differ by {fmt(abs(d_pq - d_qp))} {u}.")
+            " " + _t("The two directions differ by {d} {unit}.", d=fmt(abs(d_pq - d_qp)), unit=u))
         app.readout.value = (
             "<table style='border-collapse:collapse'>"
             f"<tr><td>H(P)</td><td style='text-align:right;padding-left:1em'>{fmt(h_p)}</td>"
@@ -534,18 +564,18 @@ def discrete_explorer(p=(0.4, 0.3, 0.2, 0.1), q=(0.25, 0.25, 0.25, 0.25), *,
             f"<td style='text-align:right;padding-left:1em'><b>{fmt(d_pq)}</b></td>"
             f"<td style='padding-left:1em'><b style='color:{PALETTE['reverse']}'>D(Q‖P)</b> = H(Q,P) − H(Q)</td>"
             f"<td style='text-align:right;padding-left:1em'><b>{fmt(d_qp)}</b></td></tr></table>"
-            f"<p>All values in {u}.{asym} {' '.join(notes)}</p>"
-            + (f"<p><b>Rescaled:</b> the sliders sum to {fmt(raw_p, 2)} (P) and {fmt(raw_q, 2)} (Q);"
-               " each is divided by its sum, so the bars and numbers use probabilities that"
-               " sum to 1.</p>" if st.rescaled else "")
+            f"<p>{_t('All values in {unit}.', unit=u)}{asym} {' '.join(notes)}</p>"
+            + ("<p>" + _t("<b>Rescaled:</b> the sliders sum to {p} (P) and {q} (Q); each is divided by"
+                          " its sum, so the bars and numbers use probabilities that sum to 1.",
+                          p=fmt(raw_p, 2), q=fmt(raw_q, 2)) + "</p>" if st.rescaled else "")
         )
-        canvas.render(
-            f"Left: bars of P ({colour_name('p')}) and Q (hatched {colour_name('q')}) over outcomes "
-            + ", ".join(f"{lab}: P {a:.2f}, Q {b:.2f}" for lab, a, b in zip(labels, pv, qv))
-            + f". Right: each outcome's term of D(P‖Q) ({colour_name('forward')}) and D(Q‖P)"
-            f" ({colour_name('reverse')});"
-            f" D(P‖Q) = {fmt(d_pq)} {u}, D(Q‖P) = {fmt(d_qp)} {u}."
-        )
+        canvas.render(_t(
+            "Left: bars of P ({p_colour}) and Q (hatched {q_colour}) over outcomes {outcomes}. Right: "
+            "each outcome's term of D(P‖Q) ({f_colour}) and D(Q‖P) ({r_colour}); D(P‖Q) = {dpq} {unit}, "
+            "D(Q‖P) = {dqp} {unit}.",
+            p_colour=_colour("p"), q_colour=_colour("q"), f_colour=_colour("forward"),
+            r_colour=_colour("reverse"), dpq=fmt(d_pq), dqp=fmt(d_qp), unit=u,
+            outcomes=", ".join(f"{lab}: P {a:.2f}, Q {b:.2f}" for lab, a, b in zip(labels, pv, qv))))
 
     app.watch(p_sl + q_sl + [unit], update)
     app.guard(update)()
@@ -574,7 +604,8 @@ def forward_explorer(*, style=None):
     style = resolve_style(style, param="style")
     app = _App(style)
     editor = _TargetEditor([(0.5, -2.5, 1.0), (0.5, 2.5, 1.0), (0.0, 0.0, 1.0)])
-    family = W.Dropdown(options=list(FAMILIES), value="normal", description="family of Q",
+    family = W.Dropdown(options=[(_t(label), value) for label, value in FAMILIES], value="normal",
+                        description=_t("family of Q"),
                         style=_SLIDER_STYLE)
     canvas = _Canvas((7.0, 4.6), style)
     x = np.linspace(-11.0, 11.0, 600)
@@ -587,10 +618,10 @@ def forward_explorer(*, style=None):
     def update():
         p = editor.target()
         if p is None:
-            app.readout.value = f"<p>{_NO_TARGET}</p>"
+            app.readout.value = f"<p>{_no_target()}</p>"
             for artist in (p_line, p_fill, q_line, i_line, i_fill):
                 artist.set_visible(False)
-            canvas.render("Empty axes: P has no mass, so there is nothing to fit.")
+            canvas.render(_t("Empty axes: P has no mass, so there is nothing to fit."))
             return
         for artist in (p_line, p_fill, q_line, i_line, i_fill):
             artist.set_visible(True)
@@ -611,19 +642,24 @@ def forward_explorer(*, style=None):
             ax_i.set_ylim(*ilim)
         moments = ""
         if family.value == "normal":
-            moments = (f"<br>Moment matching: P's mean is {fmt(p.mean)} and its sd {fmt(p.sd)};"
-                       f" the fitted Q has mean {fmt(res.q.mean)} and sd {fmt(res.q.sd)}.")
+            moments = "<br>" + _t("Moment matching: P's mean is {p_mean} and its sd {p_sd}; the fitted Q"
+                                  " has mean {q_mean} and sd {q_sd}.", p_mean=fmt(p.mean),
+                                  p_sd=fmt(p.sd), q_mean=fmt(res.q.mean), q_sd=fmt(res.q.sd))
         app.readout.value = (
-            f"<p>P = {_describe(p)}.<br><b style='color:{PALETTE['forward']}'>Forward fit</b> "
-            f"({dict((v, k) for k, v in FAMILIES)[family.value]}): Q = {_describe(res.q)}.<br>"
-            f"D(P‖Q) = <b>{fmt(res.divergence)}</b> nats"
-            f" ({fmt(res.divergence / math.log(2))} bits), the shaded area below.{moments}</p>"
+            f"<p>P = {_describe(p)}.<br>"
+            + _t("<b style='color:{colour}'>Forward fit</b> ({family}): Q = {q}.",
+                 colour=PALETTE["forward"], family=_t(dict((v, k) for k, v in FAMILIES)[family.value]),
+                 q=_describe(res.q))
+            + "<br>"
+            + _t("D(P‖Q) = <b>{d}</b> nats ({bits} bits), the shaded area below.",
+                 d=fmt(res.divergence), bits=fmt(res.divergence / math.log(2)))
+            + f"{moments}</p>"
         )
-        canvas.render(
-            f"Top: target P = {_describe(p)} ({describe_role('p')}, shaded) and the forward-KL"
-            f" fit Q = {_describe(res.q)} ({describe_role('forward')}). Bottom: the integrand p log p/q, whose area "
-            f"D(P‖Q) = {fmt(res.divergence)} nats."
-        )
+        canvas.render(_t(
+            "Top: target P = {p} ({p_style}, shaded) and the forward-KL fit Q = {q} ({q_style})."
+            " Bottom: the integrand p log p/q, whose area D(P‖Q) = {d} nats.",
+            p=_describe(p), p_style=_looks("p"), q=_describe(res.q), q_style=_looks("forward"),
+            d=fmt(res.divergence)))
 
     app.watch(editor.controls + [family], update)
     app.guard(update)()
@@ -648,8 +684,8 @@ def reverse_explorer(*, style=None):
     style = resolve_style(style, param="style")
     app = _App(style)
     editor = _TargetEditor([(0.5, -3.0, 1.0), (0.5, 3.0, 1.0), (0.0, 0.0, 1.0)])
-    start_mean = _slider(1.0, -6.0, 6.0, 0.1, "start: mean of Q")
-    start_sd = _slider(1.5, 0.2, 5.0, 0.05, "start: sd of Q")
+    start_mean = _slider(1.0, -6.0, 6.0, 0.1, _t("start: mean of Q"))
+    start_sd = _slider(1.5, 0.2, 5.0, 0.05, _t("start: sd of Q"))
     canvas = _Canvas((9.6, 4.6), style)
     x = np.linspace(-11.0, 11.0, 600)
     means, sds = _apps.reverse_grid()
@@ -687,13 +723,13 @@ def reverse_explorer(*, style=None):
     def update():
         p = editor.target()
         if p is None:
-            app.readout.value = f"<p>{_NO_TARGET}</p>"
+            app.readout.value = f"<p>{_no_target()}</p>"
             for artist in dists:
                 artist.set_visible(False)
             if state["cs"] is not None:
                 state["cs"].set_visible(False)
             state["p"] = None
-            canvas.render("Empty axes: P has no mass, so there is nothing to fit.")
+            canvas.render(_t("Empty axes: P has no mass, so there is nothing to fit."))
             return
         for artist in dists:
             artist.set_visible(True)
@@ -733,29 +769,33 @@ def reverse_explorer(*, style=None):
             ax_d.set_ylim(0, top)
             ax_i.set_ylim(*ilim)
         if not res.converged:
-            verdict = " The optimizer stopped before reaching a minimum."
+            verdict = " " + _t("The optimizer stopped before reaching a minimum.")
         elif rank == 0:
-            verdict = " This is the global optimum."
+            verdict = " " + _t("This is the global optimum.")
         elif rank is None:
-            verdict = " (A minimum the landscape grid missed.)"
+            verdict = " " + _t("(A minimum the landscape grid missed.)")
         else:
-            verdict = (f" This is a local optimum, not the global one: the best is "
-                       f"{_describe_normal(optima[0].q)} with D(Q‖P) = {fmt(optima[0].divergence)}.")
+            verdict = " " + _t("This is a local optimum, not the global one: the best is {best} with"
+                               " D(Q‖P) = {d}.", best=_describe_normal(optima[0].q),
+                               d=fmt(optima[0].divergence))
         listing = "; ".join(f"{_describe_normal(r.q)}: {fmt(r.divergence)}" for r in optima)
         app.readout.value = (
-            f"<p>P = {_describe(p)}.<br>Start {_describe_normal(start)} → "
-            f"<b style='color:{PALETTE['reverse']}'>reverse fit</b> Q = {_describe_normal(res.q)} "
-            f"after {len(res.path) - 1} steps: D(Q‖P) = <b>{fmt(res.divergence)}</b> nats.{verdict}"
-            f"<br>Local optima found from a grid of starts ({len(optima)}): {listing}.</p>"
+            f"<p>P = {_describe(p)}.<br>"
+            + _t("Start {start} → <b style='color:{colour}'>reverse fit</b> Q = {q} after {n} steps:"
+                 " D(Q‖P) = <b>{d}</b> nats.", start=_describe_normal(start), colour=PALETTE["reverse"],
+                 q=_describe_normal(res.q), n=len(res.path) - 1, d=fmt(res.divergence))
+            + f"{verdict}<br>"
+            + _t("Local optima found from a grid of starts ({n}): {list}.", n=len(optima), list=listing)
+            + "</p>"
         )
-        canvas.render(
-            f"Left: target P = {_describe(p)} ({describe_role('p')}), the start "
-            f"{_describe_normal(start)} ({describe_role('reverse', ':')}) and the reverse-KL fit "
-            f"{_describe_normal(res.q)} ({describe_role('reverse')}); below, the "
-            f"integrand q log q/p with area {fmt(res.divergence)} nats. Right: contour map of "
-            f"D(Q‖P) over Q's mean and sd with the optimizer's path from the start and "
-            f"{len(optima)} local optima marked."
-        )
+        canvas.render(_t(
+            "Left: target P = {p} ({p_style}), the start {start} ({s_style}) and the reverse-KL fit {q}"
+            " ({q_style}); below, the integrand q log q/p with area {d} nats. Right: contour map of"
+            " D(Q‖P) over Q's mean and sd with the optimizer's path from the start and {n} local"
+            " optima marked.",
+            p=_describe(p), p_style=_looks("p"), start=_describe_normal(start),
+            s_style=_looks("reverse", ":"), q=_describe_normal(res.q), q_style=_looks("reverse"),
+            d=fmt(res.divergence), n=len(optima)))
 
     app.watch(editor.controls + [start_mean, start_sd], update)
     app.guard(update)()
@@ -786,7 +826,7 @@ def phase_explorer(phase=None, *, style=None):
     if phase is None:
         phase = plotting.phase_data(np.linspace(0.0, 4.5, 91))
     lo, hi = float(phase.a.min()), float(phase.a.max())
-    sep = _slider(min(max(2.6, lo), hi), lo, hi, 0.05, "half-separation a", width="520px")
+    sep = _slider(min(max(2.6, lo), hi), lo, hi, 0.05, _t("half-separation a"), width="520px")
     canvas = _Canvas((9.6, 3.2), style)
     x = np.linspace(-hi - 4.0, hi + 4.0, 500)
     with use_style(style):
@@ -824,26 +864,30 @@ def phase_explorer(phase=None, *, style=None):
             if k < len(side):
                 line.set_ydata(side[k].q.pdf(x))
         cursor.set_xdata([a, a])
+        appear, global_ = fmt(t.appear, 2), fmt(t.global_, 2)
         if a < t.appear:
-            regime = (f"below {fmt(t.appear, 2)}: the centred Q is the only optimum, so reverse"
-                      " KL does <i>not</i> pick a mode here.")
+            regime = _t("below {appear}: the centred Q is the only optimum, so reverse KL does"
+                        " <i>not</i> pick a mode here.", appear=appear)
         elif a < t.global_:
-            regime = (f"between {fmt(t.appear, 2)} and {fmt(t.global_, 2)}: one-mode optima exist,"
-                      " but the centred Q is still the global optimum.")
+            regime = _t("between {appear} and {global_}: one-mode optima exist, but the centred Q is"
+                        " still the global optimum.", appear=appear, global_=global_)
         else:
-            regime = (f"above {fmt(t.global_, 2)}: a one-mode Q is the global optimum; the centred"
-                      " Q is still a (worse) local optimum, so a start in the middle stays there.")
+            regime = _t("above {global_}: a one-mode Q is the global optimum; the centred Q is still"
+                        " a (worse) local optimum, so a start in the middle stays there.",
+                        global_=global_)
         listing = "; ".join(f"{_describe_normal(r.q)}: D(Q‖P) = {fmt(r.divergence)}" for r in opt)
-        app.readout.value = (f"<p>a = {fmt(a, 2)}, {regime}<br>Local optima ({len(opt)}): "
-                             f"{listing} (best first).</p>")
-        canvas.render(
-            f"Left: P with modes at ±{a:.2f} and its {len(opt)} reverse-KL optima: "
-            + (f"a centred Normal ({colour_name('reverse')})" if centred else "")
-            + (" and " if centred and side else "")
-            + (f"one Normal on each mode ({describe_role('accent', '-.')})" if side else "")
-            + ". Right: the phase picture of optimum means against a, with a cursor at "
-            f"a = {a:.2f}."
-        )
+        app.readout.value = (f"<p>a = {fmt(a, 2)}, {regime}<br>"
+                             + _t("Local optima ({n}): {list} (best first).", n=len(opt), list=listing)
+                             + "</p>")
+        kinds = [_t("a centred Normal ({colour})", colour=_colour("reverse"))] if centred else []
+        if side:
+            kinds.append(_t("one Normal on each mode ({style})", style=_looks("accent", "-.")))
+        canvas.render(_t(
+            "Left: P with modes at ±{a} and its {n} reverse-KL optima: {kinds}. Right: the phase"
+            " picture of optimum means against a, with a cursor at a = {a}.",
+            a=f"{a:.2f}", n=len(opt),
+            kinds=_t("{first} and {second}", first=kinds[0], second=kinds[1]) if len(kinds) == 2
+            else "".join(kinds)))
 
     app.watch([sep], update)
     app.guard(update)()

@@ -15,6 +15,12 @@ letters (P, Q, N, x) and ``$math$`` pass through unchanged, and each run is
 looked up in ``figures-<lang>.json``. A run missing from the table is an
 error the Korean build reports (the table must cover every figure), never
 English left silently on a Korean figure.
+
+The live apps (:mod:`klbook.widgets`) speak the language a notebook sets with
+:func:`set_language`: their controls, readouts, alt texts and titles come from
+:func:`widget_text` (templates in ``widgets-<lang>.json``), their figures'
+words from the figures' table (:func:`localize_figure`). English is the code's
+own text, unchanged.
 """
 
 from __future__ import annotations
@@ -40,6 +46,11 @@ _MATH = re.compile(r"\$[^$]*\$")
 # A run: a word of two or more letters, or several words joined by spaces,
 # hyphens, apostrophes or slashes (\u2019 is the typographic apostrophe).
 _RUN = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*[A-Za-z](?:[ /-]+[A-Za-z][A-Za-z'\u2019-]*[A-Za-z]?)*")
+
+
+#: The languages the live apps speak: English (the code's own text) and LANGS.
+WIDGET_LANGS = ("en",) + LANGS
+_state = {"lang": "en"}
 
 
 def _check_lang(lang):
@@ -111,13 +122,7 @@ def _texts(fig):
 def translated_png(fig, lang, *, dpi=None):
     """PNG bytes of `fig` drawn with its texts in `lang`, and the set of runs the
     table lacks. The figure is left exactly as it was."""
-    from matplotlib import font_manager
-
-    font = HANGUL_FONTS.get(lang)
-    if font is None or not font.is_file():
-        raise FileNotFoundError(f"no font with the script of {lang!r} at {font}: run tools/ensure-system-tools.sh")
-    font_manager.fontManager.addfont(str(font))
-    family = font_manager.FontProperties(fname=str(font)).get_name()
+    family = hangul_family(lang)
     missing = set()
     saved = []
     try:
@@ -183,3 +188,92 @@ def install_figure_formatter(shell=None):
 
     formatters[FIGURE_MIME] = FigureTranslations(parent=shell.display_formatter)
     return True
+
+
+# ------------------------------------------------------------ the live apps
+
+
+def set_language(lang):
+    """Make the live apps built from now on speak `lang` ("en" or "ko").
+
+    A notebook calls this once, before it builds its apps. An app's figure
+    takes the language when it is first drawn; its readouts follow the
+    language of each update.
+
+    Raises
+    ------
+    ValueError
+        For a language the apps do not speak.
+    """
+    if lang not in WIDGET_LANGS:
+        raise ValueError(f"`lang` must be one of {WIDGET_LANGS}, got {lang!r}")
+    _state["lang"] = lang
+
+
+def get_language():
+    """The language of the live apps (default "en"; see :func:`set_language`)."""
+    return _state["lang"]
+
+
+@lru_cache(maxsize=None)
+def widget_table(lang):
+    """English template -> translation, for the live apps' words in `lang`."""
+    _check_lang(lang)
+    return json.loads((HERE / f"widgets-{lang}.json").read_text(encoding="utf-8"))
+
+
+def N_(template):
+    """Mark `template` as a text of the live apps without translating it (yet).
+
+    For names kept in tables at import time; :func:`widget_text` translates
+    them where they are shown. The tests collect the marked templates.
+    """
+    return template
+
+
+def widget_text(template, **values):
+    """`template` in the apps' language, its ``{name}`` placeholders filled from `values`.
+
+    English is `template` itself. Numbers are formatted by the caller and
+    passed in `values`: the table holds words only.
+
+    Raises
+    ------
+    ValueError
+        If the table of the current language has no entry for `template`
+        (never English left silently in a Korean app).
+
+    Examples
+    --------
+    >>> widget_text("D(P‖Q) = {d} nats.", d="0.123")
+    'D(P‖Q) = 0.123 nats.'
+    """
+    lang = _state["lang"]
+    if lang != "en":
+        try:
+            template = widget_table(lang)[template]
+        except KeyError:
+            raise ValueError(f"widget text {template!r} has no {lang} translation "
+                             f"in {HERE / f'widgets-{lang}.json'}") from None
+    return template.format(**values) if values else template
+
+
+def hangul_family(lang):
+    """The name of the font family with the script of `lang`, registered with matplotlib."""
+    from matplotlib import font_manager
+
+    font = HANGUL_FONTS.get(lang)
+    if font is None or not font.is_file():
+        raise FileNotFoundError(f"no font with the script of {lang!r} at {font}: run tools/ensure-system-tools.sh")
+    font_manager.fontManager.addfont(str(font))
+    return font_manager.FontProperties(fname=str(font)).get_name()
+
+
+def localize_figure(fig, lang):
+    """Translate every text of `fig` in place into `lang` (figures' table), with
+    the font of its script as a fallback family. Raises ValueError for a run
+    the table lacks."""
+    family = hangul_family(lang)
+    for text in _texts(fig):
+        text.set_text(translate_text(text.get_text(), lang))
+        text.set_fontfamily([*text.get_fontfamily(), family])
