@@ -11,9 +11,10 @@ import ipywidgets as W
 import numpy as np
 
 from . import _apps_alpha, explorers
-from .plotting import PALETTE, colour_name, describe_role, role_style
+from .i18n import widget_text as _t
+from .plotting import PALETTE, role_style
 from .plotting import style as use_style
-from .widgets import _App, _Canvas, _describe_normal, _nice_limit, _slider, fmt
+from .widgets import _App, _Canvas, _colour, _describe_normal, _looks, _nice_limit, _slider, fmt
 
 
 @functools.lru_cache(maxsize=2048)
@@ -45,8 +46,8 @@ def alpha_explorer(*, style=None):
     """
     app = _App(style)
     style = app.style
-    dial = _slider(0.5, -1.0, 2.0, 0.05, "alpha", width="340px")
-    sep = _slider(3.0, 0.0, 4.0, 0.25, "half-separation a", width="340px")
+    dial = _slider(0.5, -1.0, 2.0, 0.05, _t("alpha"), width="340px")
+    sep = _slider(3.0, 0.0, 4.0, 0.25, _t("half-separation a"), width="340px")
     canvas = _Canvas((7.0, 3.0), style)
     x = np.linspace(-8.0, 8.0, 481)
     q_colour = PALETTE["q"]
@@ -98,30 +99,36 @@ def alpha_explorer(*, style=None):
             state["ylim"] = top
             ax.set_ylim(0, top)
         name = dial_name(alpha)
+        name = f" ({_t(name)})" if name else ""
         lo, hi = _apps_alpha.finite_sd_range(alpha)
-        finite = ("every sd" if lo == 0 and hi == np.inf else
-                  f"sd above {fmt(lo)}" if hi == np.inf else f"sd below {fmt(hi)}")
+        finite = (_t("every sd") if lo == 0 and hi == np.inf else
+                  _t("sd above {v}", v=fmt(lo)) if hi == np.inf else _t("sd below {v}", v=fmt(hi)))
         listing = "; ".join(f"{_describe_normal(r.q)}: D_α = {fmt(r.divergence)}" for r in shown)
-        stalled = ("" if st.stalled is None else
-                   f"<br>The run from the middle did not converge: D_α keeps falling as Q widens, up "
-                   f"to the edge of the finite region; it stopped at {_describe_normal(st.stalled.q)}, "
-                   f"D_α = {fmt(st.stalled.divergence)}.")
+        stalled = ("" if st.stalled is None else "<br>" + _t(
+            "The run from the middle did not converge: D_α keeps falling as Q widens, up to the edge"
+            " of the finite region; it stopped at {q}, D_α = {d}.",
+            q=_describe_normal(st.stalled.q), d=fmt(st.stalled.divergence)))
         app.readout.value = (
-            f"<p>α = {fmt(alpha, 2)}{' (' + name + ')' if name else ''}; "
-            f"P = 0.5·N(−{fmt(a, 2)}, 1) + 0.5·N({fmt(a, 2)}, 1). D_α(P‖Q) is finite for {finite}.<br>"
-            f"Regime: {_apps_alpha.REGIMES[st.regime]}. "
-            + (f"Local optima ({len(shown)}, best first): {listing}." if shown else
-               "No interior optimum was found.")
+            f"<p>α = {fmt(alpha, 2)}{name}; "
+            f"P = 0.5·N(−{fmt(a, 2)}, 1) + 0.5·N({fmt(a, 2)}, 1). "
+            + _t("D_α(P‖Q) is finite for {range}.", range=finite) + "<br>"
+            + _t("Regime: {regime}.", regime=_t(_apps_alpha.REGIMES[st.regime])) + " "
+            + (_t("Local optima ({n}, best first): {list}.", n=len(shown), list=listing) if shown else
+               _t("No interior optimum was found."))
             + stalled + "</p>"
         )
         canvas.render(
-            f"alpha = {alpha:.2f}{' (' + name + ')' if name else ''}. Target P with modes at "
-            f"±{a:.2f}, {describe_role('p')} and shaded. "
-            + (f"Best fitted Normal {_describe_normal(shown[0].q)}, {colour_name('q')} solid"
-               + (f"; {len(shown) - 1} other local optimum(s) {colour_name('q')} dotted" if len(shown) > 1 else "")
-               + "." if shown else "No converged fit. ")
-            + (f" Unconverged run from the middle {_describe_normal(st.stalled.q)}, "
-               f"{colour_name('muted')} dashed." if st.stalled is not None else "")
+            _t("alpha = {alpha}{name}.", alpha=f"{alpha:.2f}", name=name) + " "
+            + _t("Target P with modes at ±{a}, {style} and shaded.", a=f"{a:.2f}", style=_looks("p"))
+            + " "
+            + (_t("Best fitted Normal {q}, {colour} solid", q=_describe_normal(shown[0].q),
+                  colour=_colour("q"))
+               + (_t("; {n} other local optimum(s) {colour} dotted", n=len(shown) - 1,
+                     colour=_colour("q")) if len(shown) > 1 else "")
+               + "." if shown else _t("No converged fit.") + " ")
+            + (" " + _t("Unconverged run from the middle {q}, {colour} dashed.",
+                        q=_describe_normal(st.stalled.q), colour=_colour("muted"))
+               if st.stalled is not None else "")
         )
 
     app.watch([dial, sep], update)

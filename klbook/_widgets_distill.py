@@ -16,7 +16,9 @@ from . import _apps_distill as A
 from . import explorers
 # Importing the explorer module registers the app (its title and data builder).
 from . import _explore_distill  # noqa: F401
-from .plotting import PALETTE, colour_name
+from .i18n import N_
+from .i18n import widget_text as _t
+from .plotting import PALETTE
 from .plotting import style as use_style
 
 __all__ = ["OBJECTIVE_LABELS", "ROLES", "distill_explorer", "plot_masses",
@@ -25,8 +27,8 @@ __all__ = ["OBJECTIVE_LABELS", "ROLES", "distill_explorer", "plot_masses",
 #: The palette role of the student fitted by each objective.
 ROLES = {"forward": "forward", "reverse": "reverse", "jsd": "accent", "skew": "q"}
 #: How each objective is named in legends and readouts.
-OBJECTIVE_LABELS = {"forward": "forward KL D(P‖Q)", "reverse": "reverse KL D(Q‖P)",
-                    "jsd": "GKD's JSD(β)", "skew": "DistiLLM's skew KL"}
+OBJECTIVE_LABELS = {"forward": N_("forward KL D(P‖Q)"), "reverse": N_("reverse KL D(Q‖P)"),
+                    "jsd": N_("GKD's JSD(β)"), "skew": N_("DistiLLM's skew KL")}
 #: The log-scale floor of the next-character panel.
 YMIN = 1e-4
 # Student bars below the floor (a probability that underflowed) are drawn at it.
@@ -36,12 +38,6 @@ _WIDTH = 0.4
 
 def _label(char):
     return "␣" if char == " " else char
-
-
-def _student_label(state):
-    text = OBJECTIVE_LABELS[state.objective]
-    return text.replace("β", f"β = {state.mix:g}") if state.objective == "jsd" else \
-        (text + f", α = {state.mix:g}" if state.objective == "skew" else text)
 
 
 def plot_next_char(state, *, ax=None, context=A.SHOWN_CONTEXT, legend=True):
@@ -116,18 +112,29 @@ def plot_masses(state, *, ax=None, legend=True):
     return out
 
 
+def _student_text(state):
+    """How the student's objective is named in the readout and alt text (with its β or α)."""
+    text = _t(OBJECTIVE_LABELS[state.objective])
+    return text.replace("β", f"β = {state.mix:g}") if state.objective == "jsd" else \
+        (text + f", α = {state.mix:g}" if state.objective == "skew" else text)
+
+
 def describe_distill(st):
     c = A.ALPHABET.index(A.SHOWN_CONTEXT)
     order = A.display_order()
     top = order[0]
-    return (f"Left: next-character probabilities after a space on a log scale, the teacher softened "
-            f"to T = {st.temperature:g} ({colour_name('p')}) and the rank-{st.rank} student fitted by "
-            f"{_student_label(st)} after {st.steps} gradient steps ({colour_name(ROLES[st.objective])}); "
-            f"for '{A.ALPHABET[top]}' the teacher gives {st.teacher[c, top]:.3f} and the student "
-            f"{st.student[c, top]:.3f}. Right: averaged over contexts, the student puts "
-            f"{st.head_mass:.3f} on the teacher's top 3 characters (teacher at T: {st.teacher_head:.3f}) "
-            f"and {st.tail_mass:.3f} on characters the teacher gives less than {A.IMPLAUSIBLE:g} "
-            f"(teacher at T: {st.teacher_tail:.3f}).")
+    return _t("Left: next-character probabilities after a space on a log scale, the teacher softened"
+              " to T = {T} ({p_colour}) and the rank-{k} student fitted by {objective} after {steps}"
+              " gradient steps ({colour}); for '{char}' the teacher gives {teacher_first} and the"
+              " student {student_first}. Right: averaged over contexts, the student puts {head_mass}"
+              " on the teacher's top 3 characters (teacher at T: {teacher_head}) and {tail_mass} on"
+              " characters the teacher gives less than {implausible} (teacher at T: {teacher_tail}).",
+              T=f"{st.temperature:g}", p_colour=_colour("p"), k=st.rank, objective=_student_text(st),
+              steps=st.steps, colour=_colour(ROLES[st.objective]), char=A.ALPHABET[top],
+              teacher_first=f"{st.teacher[c, top]:.3f}", student_first=f"{st.student[c, top]:.3f}",
+              head_mass=f"{st.head_mass:.3f}", teacher_head=f"{st.teacher_head:.3f}",
+              tail_mass=f"{st.tail_mass:.3f}", implausible=f"{A.IMPLAUSIBLE:g}",
+              teacher_tail=f"{st.teacher_tail:.3f}")
 
 
 def distill_explorer(*, style=None):
@@ -144,17 +151,17 @@ def distill_explorer(*, style=None):
     """
     app = _App(style)
     A.prewarm()
-    rank = W.Dropdown(options=[(str(k), k) for k in A.RANKS], value=4, description="rank k",
+    rank = W.Dropdown(options=[(str(k), k) for k in A.RANKS], value=4, description=_t("rank k"),
                       style=_SLIDER_STYLE)
-    objective = W.ToggleButtons(options=[("forward", "forward"), ("reverse", "reverse"),
+    objective = W.ToggleButtons(options=[(_t("forward"), "forward"), (_t("reverse"), "reverse"),
                                          ("JSD(β)", "jsd")], value="forward",
-                                description="objective", style=_SLIDER_STYLE)
-    mix = W.Dropdown(options=[(f"{m:g}", m) for m in A.MIXES], value=0.5, description="JSD β",
+                                description=_t("objective"), style=_SLIDER_STYLE)
+    mix = W.Dropdown(options=[(f"{m:g}", m) for m in A.MIXES], value=0.5, description=_t("JSD β"),
                      style=_SLIDER_STYLE)
     temperature = W.Dropdown(options=[(f"{t:g}", t) for t in A.TEMPERATURES], value=1.0,
-                             description="teacher T", style=_SLIDER_STYLE)
+                             description=_t("teacher T"), style=_SLIDER_STYLE)
     steps = W.Dropdown(options=[(str(s), s) for s in A.STEPS], value=A.STEPS[-1],
-                       description="gradient steps", style=_SLIDER_STYLE)
+                       description=_t("gradient steps"), style=_SLIDER_STYLE)
     canvas = _Canvas((8.4, 3.1), app.style)
     st0 = A.distill_state(4, "forward", 0.0, 1.0, A.STEPS[-1])
     with use_style(app.style):
@@ -197,13 +204,16 @@ def distill_explorer(*, style=None):
                 text.set_text(f"{vals[i]:.2f}")
                 text.set_y(vals[i] + 0.02)
         app.readout.value = (
-            f"<p>Rank-{st.rank} student, <b style='color:{colour}'>{_student_label(st)}</b>, teacher "
-            f"at T = {st.temperature:g}, after {st.steps} gradient steps. "
-            f"D(P_T‖Q) = <b>{fmt(st.forward_kl, 4)}</b>, D(Q‖P_T) = <b>{fmt(st.reverse_kl, 4)}</b> "
-            f"nats (averaged over the teacher's contexts).<br>Mass on the teacher's top 3: "
-            f"<b>{fmt(st.head_mass)}</b> (teacher at T: {fmt(st.teacher_head)}); implausible samples "
-            f"(T = 1 teacher probability &lt; {A.IMPLAUSIBLE:g}): <b>{fmt(st.tail_mass)}</b> "
-            f"(teacher at T: {fmt(st.teacher_tail)}).</p>")
+            "<p>" + _t("Rank-{k} student, <b style='color:{colour}'>{objective}</b>, teacher at T = {T},"
+                       " after {steps} gradient steps. D(P_T‖Q) = <b>{dpq}</b>, D(Q‖P_T) = <b>{dqp}</b>"
+                       " nats (averaged over the teacher's contexts).", k=st.rank, colour=colour,
+                       objective=_student_text(st), T=f"{st.temperature:g}", steps=st.steps,
+                       dpq=fmt(st.forward_kl, 4), dqp=fmt(st.reverse_kl, 4)) + "<br>"
+            + _t("Mass on the teacher's top 3: <b>{head_mass}</b> (teacher at T: {teacher_head});"
+                 " implausible samples (T = 1 teacher probability &lt; {implausible}):"
+                 " <b>{tail_mass}</b> (teacher at T: {teacher_tail}).", head_mass=fmt(st.head_mass),
+                 teacher_head=fmt(st.teacher_head), implausible=f"{A.IMPLAUSIBLE:g}",
+                 tail_mass=fmt(st.tail_mass), teacher_tail=fmt(st.teacher_tail)) + "</p>")
         canvas.render(describe_distill(st))
 
     app.watch([rank, objective, mix, temperature, steps], update)
@@ -215,4 +225,4 @@ def distill_explorer(*, style=None):
 
 # Imported last, after this module's names exist: klbook.widgets hands out
 # distill_explorer lazily, so either module may be imported first.
-from .widgets import _SLIDER_STYLE, _App, _Canvas, fmt  # noqa: E402
+from .widgets import _SLIDER_STYLE, _App, _Canvas, _colour, fmt  # noqa: E402

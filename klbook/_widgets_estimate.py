@@ -10,9 +10,10 @@ from matplotlib.transforms import offset_copy
 
 from . import _apps_estimate as A
 from . import explorers
-from .plotting import PALETTE, colour_name, role_style
+from .i18n import widget_text as _t
+from .plotting import PALETTE, role_style
 from .plotting import style as use_style
-from .widgets import _SLIDER_STYLE, _App, _Canvas, _slider, fmt
+from .widgets import _SLIDER_STYLE, _App, _Canvas, _colour, _slider, fmt
 
 #: The palette role whose colour draws each estimator, and the true value's.
 ROLES = {"k1": "forward", "k2": "accent", "k3": "q"}
@@ -57,10 +58,10 @@ def estimate_explorer(*, style=None):
     """
     app = _App(style)
     style = app.style
-    mu = _slider(1.0, A.MUS[0], A.MUS[-1], 0.1, "mean of b, μ")
-    sd = W.Dropdown(options=[(f"{s:g}", s) for s in A.SDS], value=1.0, description="sd of b",
+    mu = _slider(1.0, A.MUS[0], A.MUS[-1], 0.1, _t("mean of b, μ"))
+    sd = W.Dropdown(options=[(f"{s:g}", s) for s in A.SDS], value=1.0, description=_t("sd of b"),
                     style=_SLIDER_STYLE)
-    n = W.Dropdown(options=[(str(v), v) for v in A.NS], value=100, description="samples n",
+    n = W.Dropdown(options=[(str(v), v) for v in A.NS], value=100, description=_t("samples n"),
                    style=_SLIDER_STYLE)
     canvas = _Canvas((7.6, 2.7), style)
     # The estimates' range changes with every state, and a new x-range would
@@ -134,21 +135,25 @@ def estimate_explorer(*, style=None):
             f"<td style='text-align:right;padding-left:1em'>{fmt(s.std, 4)}</td>"
             f"<td style='text-align:right;padding-left:1em'>{_rel(s.rel_std)}</td></tr>"
             for k, s in st.summaries.items())
-        zero = (" <i>b = a here, so D(a‖b) = 0 and every estimate is 0: std / true is"
-                " undefined.</i>" if st.true == 0 else "")
+        zero = (" <i>" + _t("b = a here, so D(a‖b) = 0 and every estimate is 0: std / true is"
+                            " undefined.") + "</i>" if st.true == 0 else "")
         app.readout.value = (
-            f"<p>a = N(0, 1) is sampled; b = N({fmt(st.b.mean, 1)}, {fmt(st.b.sd, 1)}²). "
-            f"Exact D(a‖b) = <b>{fmt(st.true, 4)}</b> nats. {st.reps} estimates, each from "
-            f"n = {st.n} samples of a (seeded).{zero}</p>"
-            "<table style='border-collapse:collapse'><tr><th></th><th>mean</th><th>bias</th>"
-            f"<th>std</th><th>std / true</th></tr>{rows}</table>"
+            "<p>" + _t("a = N(0, 1) is sampled; b = N({mu}, {sd}²). Exact D(a‖b) = <b>{d}</b> nats."
+                       " {reps} estimates, each from n = {n} samples of a (seeded).",
+                       mu=fmt(st.b.mean, 1), sd=fmt(st.b.sd, 1), d=fmt(st.true, 4), reps=st.reps,
+                       n=st.n) + f"{zero}</p>"
+            "<table style='border-collapse:collapse'><tr><th></th>"
+            + "".join(f"<th>{_t(head)}</th>" for head in ("mean", "bias", "std", "std / true"))
+            + f"</tr>{rows}</table>"
         )
         canvas.render(
-            f"Three histograms of {st.reps} estimates of D(a‖b) from n = {st.n} samples of "
-            f"a = N(0, 1), with b = N({st.b.mean:.1f}, {st.b.sd:.1f}²); a "
-            f"{colour_name(TRUE_ROLE)} line marks the exact value {fmt(st.true, 4)}. "
-            + "; ".join(f"{k} ({colour_name(ROLES[k])}): mean {fmt(s.mean, 4)}, "
-                        f"std {fmt(s.std, 4)}" for k, s in st.summaries.items()) + "."
+            _t("Three histograms of {reps} estimates of D(a‖b) from n = {n} samples of a = N(0, 1),"
+               " with b = N({mu}, {sd}²); a {colour} line marks the exact value {d}.",
+               reps=st.reps, n=st.n, mu=f"{st.b.mean:.1f}", sd=f"{st.b.sd:.1f}",
+               colour=_colour(TRUE_ROLE), d=fmt(st.true, 4)) + " "
+            + "; ".join(_t("{k} ({colour}): mean {mean}, std {std}", k=k, colour=_colour(ROLES[k]),
+                           mean=fmt(s.mean, 4), std=fmt(s.std, 4))
+                        for k, s in st.summaries.items()) + "."
         )
 
     app.watch([mu, sd, n], update)

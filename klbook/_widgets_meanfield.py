@@ -11,7 +11,8 @@ from . import explorers
 from ._apps_meanfield import ellipse, meanfield_state
 # Importing the explorer module registers the app (its title and data builder).
 from ._explore_meanfield import MEANFIELD_LIM
-from .plotting import PALETTE, describe_role, role_style
+from .i18n import widget_text as _t
+from .plotting import PALETTE, role_style
 from .plotting import style as use_style
 
 __all__ = ["meanfield_explorer", "plot_meanfield", "update_meanfield"]
@@ -77,13 +78,15 @@ def update_meanfield(artists, state):
 def describe_meanfield(state):
     """Alt text for the panel, built from the state and the palette's names."""
     fv, rv = state.forward_var, state.reverse_var
-    return (f"Ellipses at 1 and 2 standard deviations (thick and thin) of the target P with "
-            f"correlation {fmt(state.rho, 2)} and sds {fmt(state.s1, 2)}, {fmt(state.s2, 2)} "
-            f"({describe_role('p')}, tilted); of the forward fit, an axis-aligned ellipse with "
-            f"variances {fmt(fv[0])} and {fmt(fv[1])} ({describe_role('forward')}); and of the "
-            f"reverse fit, axis-aligned with variances {fmt(rv[0])} and {fmt(rv[1])} "
-            f"({describe_role('reverse')}). Minimised divergences: D(P‖Q) = {fmt(state.d_forward)} "
-            f"nats forward, D(Q‖P) = {fmt(state.d_reverse)} nats reverse.")
+    return _t("Ellipses at 1 and 2 standard deviations (thick and thin) of the target P with"
+              " correlation {rho} and sds {s1}, {s2} ({p_style}, tilted); of the forward fit, an"
+              " axis-aligned ellipse with variances {fv1} and {fv2} ({f_style}); and of the reverse"
+              " fit, axis-aligned with variances {rv1} and {rv2} ({r_style}). Minimised divergences:"
+              " D(P‖Q) = {dpq} nats forward, D(Q‖P) = {dqp} nats reverse.",
+              rho=fmt(state.rho, 2), s1=fmt(state.s1, 2), s2=fmt(state.s2, 2), p_style=_looks("p"),
+              fv1=fmt(fv[0]), fv2=fmt(fv[1]), f_style=_looks("forward"), rv1=fmt(rv[0]),
+              rv2=fmt(rv[1]), r_style=_looks("reverse"), dpq=fmt(state.d_forward),
+              dqp=fmt(state.d_reverse))
 
 
 def meanfield_explorer(*, style=None):
@@ -98,9 +101,9 @@ def meanfield_explorer(*, style=None):
     ipywidgets.VBox
     """
     app = _App(style)
-    rho = _slider(0.8, -0.95, 0.95, 0.05, "correlation ρ")
-    s1 = _slider(1.5, 0.5, 2.0, 0.05, "sd s₁ of x₁")
-    s2 = _slider(1.0, 0.5, 2.0, 0.05, "sd s₂ of x₂")
+    rho = _slider(0.8, -0.95, 0.95, 0.05, _t("correlation ρ"))
+    s1 = _slider(1.5, 0.5, 2.0, 0.05, _t("sd s₁ of x₁"))
+    s2 = _slider(1.0, 0.5, 2.0, 0.05, _t("sd s₂ of x₂"))
     canvas = _Canvas((4.4, 4.4), app.style)
     with use_style(app.style):
         ax = canvas.fig.subplots()
@@ -112,14 +115,17 @@ def meanfield_explorer(*, style=None):
         update_meanfield(artists, st)
         fv, rv = st.forward_var, st.reverse_var
         app.readout.value = (
-            f"<p>P: correlation ρ = {fmt(st.rho, 2)}, variances {fmt(fv[0])} and {fmt(fv[1])}.<br>"
-            f"<b style='color:{PALETTE['forward']}'>Forward fit</b> (marginal variances): "
-            f"{fmt(fv[0])} and {fmt(fv[1])}; D(P‖Q) = <b>{fmt(st.d_forward)}</b> nats.<br>"
-            f"<b style='color:{PALETTE['reverse']}'>Reverse fit</b> (1/Λᵢᵢ = sᵢ²(1 − ρ²)): "
-            f"{fmt(rv[0])} and {fmt(rv[1])}; D(Q‖P) = <b>{fmt(st.d_reverse)}</b> nats.<br>"
-            f"−½ log(1 − ρ²) = {fmt(st.coincidence)} nats: in two dimensions both "
-            f"minimised divergences equal it. The reverse fit's variances are the forward "
-            f"fit's times 1 − ρ² = {fmt(1 - st.rho ** 2)}.</p>"
+            "<p>" + _t("P: correlation ρ = {rho}, variances {pv1} and {pv2}.", rho=fmt(st.rho, 2),
+                       pv1=fmt(fv[0]), pv2=fmt(fv[1])) + "<br>"
+            + _t("<b style='color:{colour}'>Forward fit</b> (marginal variances): {fv1} and {fv2};"
+                 " D(P‖Q) = <b>{dpq}</b> nats.", colour=PALETTE["forward"], fv1=fmt(fv[0]),
+                 fv2=fmt(fv[1]), dpq=fmt(st.d_forward)) + "<br>"
+            + _t("<b style='color:{colour}'>Reverse fit</b> (1/Λᵢᵢ = sᵢ²(1 − ρ²)): {rv1} and {rv2};"
+                 " D(Q‖P) = <b>{dqp}</b> nats.", colour=PALETTE["reverse"], rv1=fmt(rv[0]),
+                 rv2=fmt(rv[1]), dqp=fmt(st.d_reverse)) + "<br>"
+            + _t("−½ log(1 − ρ²) = {bound} nats: in two dimensions both minimised divergences equal"
+                 " it. The reverse fit's variances are the forward fit's times 1 − ρ² = {factor}.",
+                 bound=fmt(st.coincidence), factor=fmt(1 - st.rho ** 2)) + "</p>"
         )
         canvas.render(describe_meanfield(st))
 
@@ -132,4 +138,4 @@ def meanfield_explorer(*, style=None):
 # Imported last, after this module's names exist: klbook.widgets re-exports
 # meanfield_explorer at its end, so either module may be imported first
 # (pytest's doctest collection imports this one directly).
-from .widgets import _App, _Canvas, _slider, fmt  # noqa: E402
+from .widgets import _App, _Canvas, _looks, _slider, fmt  # noqa: E402

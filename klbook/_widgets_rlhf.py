@@ -13,7 +13,8 @@ from . import _apps_rlhf as A
 from . import explorers
 # Importing the explorer module registers the app (its title and data builder).
 from . import _explore_rlhf  # noqa: F401
-from .plotting import PALETTE, colour_name
+from .i18n import widget_text as _t
+from .plotting import PALETTE
 from .plotting import style as use_style
 
 __all__ = ["plot_frontier", "plot_policies", "rlhf_explorer"]
@@ -89,13 +90,14 @@ def plot_frontier(preset="distinct", *, ax=None, state=None):
 
 def describe_rlhf(st, preset):
     best = int(np.argmax(st.pi_star))
-    return (f"Bars of the reference policy ({colour_name('p')}), the optimum π* of the reverse-KL "
-            f"penalty ({colour_name('reverse')}) and of the forward-KL penalty "
-            f"({colour_name('forward')}) over ten responses, '{preset}' rewards, β = {st.beta:.3g}. "
-            f"π* puts {fmt(st.pi_star[best])} on response {best}; the forward-penalty optimum keeps "
-            f"at least {fmt(st.pi_forward.min(), 4)} on every response. Right: the frontier of "
-            f"expected reward against D(π*‖π_ref), with a marker at D = {fmt(st.kl)} nats, "
-            f"E[r] = {fmt(st.expected_reward)}.")
+    return _t("Bars of the reference policy ({p_colour}), the optimum π* of the reverse-KL penalty"
+              " ({r_colour}) and of the forward-KL penalty ({f_colour}) over ten responses, '{preset}'"
+              " rewards, β = {beta}. π* puts {top} on response {best}; the forward-penalty optimum"
+              " keeps at least {fmin} on every response. Right: the frontier of expected reward"
+              " against D(π*‖π_ref), with a marker at D = {kl} nats, E[r] = {reward}.",
+              p_colour=_colour("p"), r_colour=_colour("reverse"), f_colour=_colour("forward"),
+              preset=_t(preset), beta=f"{st.beta:.3g}", top=fmt(st.pi_star[best]), best=best,
+              fmin=fmt(st.pi_forward.min(), 4), kl=fmt(st.kl), reward=fmt(st.expected_reward))
 
 
 def rlhf_explorer(*, style=None):
@@ -106,9 +108,9 @@ def rlhf_explorer(*, style=None):
     ipywidgets.VBox
     """
     app = _App(style)
-    log_beta = _slider(0.0, -2.0, 2.0, 1 / 6, "log₁₀ β")
-    preset = W.Dropdown(options=[("distinct rewards", "distinct"), ("tie for best", "tie")],
-                        value="distinct", description="rewards", style=_SLIDER_STYLE)
+    log_beta = _slider(0.0, -2.0, 2.0, 1 / 6, _t("log₁₀ β"))
+    preset = W.Dropdown(options=[(_t("distinct rewards"), "distinct"), (_t("tie for best"), "tie")],
+                        value="distinct", description=_t("rewards"), style=_SLIDER_STYLE)
     canvas = _Canvas((8.2, 3.3), app.style)
     st0 = A.lattice_state(1.0, "distinct")
     with use_style(app.style):
@@ -136,12 +138,15 @@ def rlhf_explorer(*, style=None):
         line.set_data(*A.frontier(preset.value))
         marker.set_data([st.kl], [st.expected_reward])
         app.readout.value = (
-            f"<p>β = <b>{st.beta:.3g}</b>, rewards '{preset.value}'. "
-            f"<b style='color:{PALETTE['reverse']}'>π*</b>: E[r] = <b>{fmt(st.expected_reward, 4)}</b>, "
-            f"D(π*‖π_ref) = <b>{fmt(st.kl, 4)}</b> nats (reverse KL, expectation under π*), "
-            f"log Z = {fmt(st.log_z, 4)}, optimal value β log Z = {fmt(st.value, 4)}.<br>"
-            f"<b style='color:{PALETTE['forward']}'>Forward penalty</b> optimum: smallest "
-            f"probability {fmt(st.pi_forward.min(), 4)} (it never drops a response π_ref has).</p>"
+            "<p>" + _t("β = <b>{beta}</b>, rewards '{preset}'.", beta=f"{st.beta:.3g}",
+                       preset=_t(preset.value)) + " "
+            + _t("<b style='color:{colour}'>π*</b>: E[r] = <b>{reward}</b>, D(π*‖π_ref) = <b>{kl}</b>"
+                 " nats (reverse KL, expectation under π*), log Z = {log_z}, optimal value"
+                 " β log Z = {value}.", colour=PALETTE["reverse"], reward=fmt(st.expected_reward, 4),
+                 kl=fmt(st.kl, 4), log_z=fmt(st.log_z, 4), value=fmt(st.value, 4)) + "<br>"
+            + _t("<b style='color:{colour}'>Forward penalty</b> optimum: smallest probability {fmin}"
+                 " (it never drops a response π_ref has).", colour=PALETTE["forward"],
+                 fmin=fmt(st.pi_forward.min(), 4)) + "</p>"
         )
         canvas.render(describe_rlhf(st, preset.value))
 
@@ -153,4 +158,4 @@ def rlhf_explorer(*, style=None):
 
 # Imported last, after this module's names exist: klbook.widgets hands out
 # rlhf_explorer lazily, so either module may be imported first.
-from .widgets import _SLIDER_STYLE, _App, _Canvas, _slider, fmt  # noqa: E402
+from .widgets import _SLIDER_STYLE, _App, _Canvas, _colour, _slider, fmt  # noqa: E402

@@ -273,7 +273,26 @@ def localize_figure(fig, lang):
     """Translate every text of `fig` in place into `lang` (figures' table), with
     the font of its script as a fallback family. Raises ValueError for a run
     the table lacks."""
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
     family = hangul_family(lang)
     for text in _texts(fig):
         text.set_text(translate_text(text.get_text(), lang))
         text.set_fontfamily([*text.get_fontfamily(), family])
+    # Tick labels given as strings (set_xticks(ticks, labels) makes a FuncFormatter,
+    # set_ticklabels alone a FixedFormatter) are made again from the formatter at
+    # each draw; numeric formatters write no words.
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for formatter in (axis.get_major_formatter(), axis.get_minor_formatter()):
+                if isinstance(formatter, FixedFormatter):
+                    formatter.seq = [translate_text(str(label), lang) for label in formatter.seq]
+                elif isinstance(formatter, FuncFormatter):
+                    formatter.func = _translating(formatter.func, lang)
+
+
+def _translating(func, lang):
+    def translated(x, pos=None):
+        return translate_text(func(x, pos), lang)
+
+    return translated
