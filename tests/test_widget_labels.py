@@ -225,3 +225,33 @@ def test_figure_words_are_in_the_figures_table(name, monkeypatch):
     left = {run for t in korean_fig.findobj(matplotlib.text.Text)
             for run in i18n.word_runs(t.get_text())} - kept
     assert left == set()
+
+
+@pytest.mark.parametrize("name", ["forward_explorer", "reverse_explorer"])
+def test_target_with_no_mass_is_explained_in_korean(name, korean):
+    box = APPS[name]()
+    for c in controls(box):
+        if c.description.startswith("가중치"):
+            c.value = 0.0
+    _assert_korean(box, name)
+    assert any("P에 질량이 없습니다" in w.value for w in walk(box) if isinstance(w, W.HTML))
+
+
+def test_discrete_no_mass_and_infinity_in_korean(korean):
+    box = widgets.discrete_explorer(p=(0.5, 0.5, 0.0), q=(0.5, 0.25, 0.25), labels=("a", "b", "c"))
+    readout = " ".join(w.value for w in walk(box) if isinstance(w, W.HTML))
+    assert "D(Q‖P) = ∞: P가 결코 만들지 않는 결과에 Q가 확률을 줍니다." in readout
+    for c in controls(box):
+        if isinstance(c, W.FloatSlider):
+            c.value = 0.0
+    _assert_korean(box, "no mass")
+    readout = " ".join(w.value for w in walk(box) if isinstance(w, W.HTML))
+    assert "<b>P와 Q에 질량이 없습니다:</b>" in readout
+
+
+def test_callback_errors_are_shown_in_korean(korean, monkeypatch):
+    box = widgets.glance_explorer()
+    monkeypatch.setattr(widgets._apps, "glance_state", lambda *a: 1 / 0)
+    controls(box)[0].value = 1.0
+    shown = " ".join(w.value for w in walk(box) if isinstance(w, W.HTML))
+    assert "<b>이 업데이트가 실패했습니다:</b> ZeroDivisionError: division by zero (자세한 내용은 아래)" in shown
