@@ -143,6 +143,10 @@ def test_korean_notebook_has_the_same_code_and_korean_prose(page):
     nbformat.validate(nbformat.read(path, as_version=4))
     _, english = _cells(ROOT / "chapters" / f"{page}.ipynb")
     _, korean = _cells(path)
+    # One cell more, first: it makes the live apps and figures speak Korean when run.
+    (first, first_cell), korean = korean[0], korean[1:]
+    assert first_cell["metadata"].get("klbook") == "language"
+    assert first.endswith('klbook.i18n.set_language("ko")') or first.endswith("klbook.i18n.set_language('ko')")
     assert [c["cell_type"] for _, c in english] == [c["cell_type"] for _, c in korean]
     for (en_source, en_cell), (ko_source, ko_cell) in zip(english, korean):
         if en_cell["cell_type"] == "code":

@@ -277,3 +277,30 @@ def test_quiz_strings_and_translation():
     assert '"correct": true' in out and out.startswith('<script type="application/javascript">var questionsabc=[')
     assert '"정답입니다!"' in out and "function f()" in out
     assert klbook_i18n.quiz_strings("<script>var x = 1;</script>") == []
+
+
+def test_set_language_draws_a_notebooks_own_figures_in_korean():
+    """In a kernel, after klbook.i18n.set_language("ko") (the first cell of every Korean
+    notebook), a figure shown with plt.show() has Korean words; back to English, English."""
+    import nbclient
+    import nbformat
+
+    cells = [
+        "import matplotlib.pyplot as plt\nimport klbook.i18n\n"
+        "def show():\n    fig, ax = plt.subplots(figsize=(2, 1.5))\n    ax.plot([0, 1], [0, 1], label='target')\n"
+        "    ax.set_ylabel('density')\n    ax.legend()\n    plt.show()\n"
+        "    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, 'get_text')) if t.get_text()]",
+        "print(show())",
+        "klbook.i18n.set_language('ko')\nprint(show())",
+        "klbook.i18n.set_language('en')\nprint(show())",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT)}}).execute()
+    texts = [next(o["text"] for o in notebook.cells[i].outputs if o.get("name") == "stdout") for i in (1, 2, 3)]
+    pngs = [next(o["data"]["image/png"] for o in notebook.cells[i].outputs if "image/png" in o.get("data", {}))
+            for i in (1, 2, 3)]
+    assert "'density'" in texts[0] and "'target'" in texts[0]
+    assert "'밀도'" in texts[1] and "'목표 분포'" in texts[1]
+    assert "'density'" in texts[2]
+    assert pngs[0] != pngs[1] and pngs[0] == pngs[2]

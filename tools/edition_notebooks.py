@@ -133,6 +133,20 @@ def _figure_outputs(outputs, lang):
     return out
 
 
+LANGUAGE_CELL_TEXT = {
+    "ko": "# 한국어판: 이 노트북의 위젯과 그림을 한국어로 보여 줍니다.\n",
+}
+
+
+def language_cell(lang):
+    """The code cell a generated notebook starts with (marked ``klbook: language``)."""
+    return {
+        "cell_type": "code", "execution_count": None, "id": f"klbook-language-{lang}",
+        "metadata": {"klbook": "language", "tags": ["remove-cell"]}, "outputs": [],
+        "source": f"{LANGUAGE_CELL_TEXT[lang]}import klbook.i18n\nklbook.i18n.set_language({lang!r})",
+    }
+
+
 def on_page(cell):
     """False for a cell the book's page does not show (removed, or a slide's speaker notes)."""
     metadata = cell.get("metadata", {})
@@ -179,7 +193,9 @@ def edition_notebook(page, lang, cache_path):
             for key, field in (("figure", "caption"), ("image", "alt")):
                 if field in mystnb.get(key, {}):
                     mystnb[key][field] = translator.text(mystnb[key][field])
-    notebook["metadata"]["language_info"] = notebook["metadata"].get("language_info", {})
+    # One cell more than the English notebook, first: the live apps and the figures
+    # then speak the edition's language when the notebook runs (klbook.i18n.set_language).
+    notebook["cells"].insert(0, language_cell(lang))
     notebook["metadata"]["klbook"] = {"edition": lang, "generated_from": f"chapters/{page}.ipynb"}
     return notebook, translator.missing
 

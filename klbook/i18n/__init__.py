@@ -122,20 +122,34 @@ def _texts(fig):
 def translated_png(fig, lang, *, dpi=None):
     """PNG bytes of `fig` drawn with its texts in `lang`, and the set of runs the
     table lacks. The figure is left exactly as it was."""
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
     family = hangul_family(lang)
     missing = set()
-    saved = []
+    saved, formatters = [], []
     try:
         for text in _texts(fig):
             saved.append((text, text.get_text(), text.get_fontfamily()))
             text.set_text(translate_text(text.get_text(), lang, missing=missing))
             text.set_fontfamily([*text.get_fontfamily(), family])
+        # Tick labels given as strings are made again from their formatter at each draw.
+        for ax in fig.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                for formatter in {id(f): f for f in (axis.get_major_formatter(), axis.get_minor_formatter())}.values():
+                    if isinstance(formatter, FixedFormatter):
+                        formatters.append((formatter, "seq", formatter.seq))
+                        formatter.seq = [translate_text(str(x), lang, missing=missing) for x in formatter.seq]
+                    elif isinstance(formatter, FuncFormatter):
+                        formatters.append((formatter, "func", formatter.func))
+                        formatter.func = _translating(formatter.func, lang, missing)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", bbox_inches="tight", dpi=dpi)
     finally:
         for text, original, families in saved:
             text.set_text(original)
             text.set_fontfamily(families)
+        for formatter, name, value in formatters:
+            setattr(formatter, name, value)
     return buffer.getvalue(), missing
 
 
@@ -208,6 +222,40 @@ def set_language(lang):
     if lang not in WIDGET_LANGS:
         raise ValueError(f"`lang` must be one of {WIDGET_LANGS}, got {lang!r}")
     _state["lang"] = lang
+    _install_live_figures()
+
+
+def _install_live_figures(shell=None):
+    """In IPython, draw each displayed matplotlib figure in the apps' language: the
+    figures a notebook shows with plt.show() speak the language its apps speak.
+    Returns True when installed (or already there)."""
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return False
+        shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    png = shell.display_formatter.formatters.get("image/png")
+    if png is None or getattr(png, "_klbook_localizing", False):
+        return png is not None
+    from matplotlib.figure import Figure
+
+    class LocalizingPNG(type(png)):
+        """The PNG formatter, with a figure's words put into the apps' language first."""
+
+        _klbook_localizing = True
+
+        def __call__(self, obj):
+            if isinstance(obj, Figure) and _state["lang"] != "en":
+                localize_figure(obj, _state["lang"])
+            return super().__call__(obj)
+
+    # The inline backend keeps registering its printer on this same object, so the
+    # class is changed in place rather than the formatter replaced.
+    png.__class__ = LocalizingPNG
+    return True
 
 
 def get_language():
@@ -291,8 +339,8 @@ def localize_figure(fig, lang):
                     formatter.func = _translating(formatter.func, lang)
 
 
-def _translating(func, lang):
+def _translating(func, lang, missing=None):
     def translated(x, pos=None):
-        return translate_text(func(x, pos), lang)
+        return translate_text(func(x, pos), lang, missing=missing)
 
     return translated

@@ -87,8 +87,14 @@ def _check(report, rel, view, violations):
                               + "\n  ".join(lines))
 
 
-@pytest.mark.parametrize("mode", COLOUR_MODES)
-@pytest.mark.parametrize("book_page", PAGES)
+# The Korean edition's pages are checked in light mode: their colours are the
+# English pages' (same theme and style sheets; only the words differ), and dark
+# mode is checked on every English page.
+PAGE_MODES = [(page, mode) for page in PAGES for mode in COLOUR_MODES
+              if mode == "light" or not page.startswith("ko/")]
+
+
+@pytest.mark.parametrize(("book_page", "mode"), PAGE_MODES)
 def test_page_meets_wcag_2_1_aa(site_browser, axe_report, book_page, mode):
     if not (SITE_DIR / book_page).is_file():
         pytest.fail(book_page)
