@@ -199,6 +199,17 @@ def translate_quiz(script, translate):
     return f"{script[:match.start()]}{match.group(1)}{questions};\n{rest}"
 
 
+def _add_messages(doctree, texts):
+    """gettext only: make each text (with its line) a message of the page, as a
+    paragraph appended to the page's doctree (the gettext builder writes no page)."""
+    holder = nodes.container()
+    for text, line in texts:
+        paragraph = nodes.paragraph(text, text)
+        paragraph.source, paragraph.line = doctree["source"], line or 1
+        holder += paragraph
+    doctree += holder
+
+
 def _quizzes(app, doctree):
     """gettext: each quiz text becomes a message of its page; another language: the
     quiz shows its translation from that page's catalog (an untranslated text fails)."""
@@ -206,13 +217,7 @@ def _quizzes(app, doctree):
     if not scripts:
         return
     if app.builder.name == "gettext":
-        holder = nodes.container(classes=["klbook-quiz-messages"])
-        for node in scripts:
-            for text in quiz_strings(node.astext()):
-                paragraph = nodes.paragraph(text, text)
-                paragraph.source, paragraph.line = doctree["source"], node.line or 1
-                holder += paragraph
-        doctree += holder
+        _add_messages(doctree, [(text, node.line) for node in scripts for text in quiz_strings(node.astext())])
         return
     lang = app.config.language or "en"
     if lang == "en":
@@ -278,13 +283,7 @@ def _exercise_titles(app, doctree):
     if not subtitles:
         return
     if app.builder.name == "gettext":
-        holder = nodes.container(classes=["klbook-exercise-titles"])
-        for subtitle in subtitles:
-            text = subtitle_source(subtitle)
-            paragraph = nodes.paragraph(text, text)
-            paragraph.source, paragraph.line = doctree["source"], subtitle.line or 1
-            holder += paragraph
-        doctree += holder
+        _add_messages(doctree, [(subtitle_source(subtitle), subtitle.line) for subtitle in subtitles])
         return
     lang = app.config.language or "en"
     if lang == "en":

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from test_site import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("KLBOOK_SITE_DIR", ROOT / "_build" / "html")).resolve()
@@ -26,20 +27,7 @@ ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 
 def toc_pages():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    found = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(toc.get("parts", []))
-    return [Path(f).with_suffix(".html").as_posix() for f in found]
+    return [Path(f).with_suffix(".html").as_posix() for f in toc_files(toc)]
 
 
 PAGES = toc_pages()

@@ -165,19 +165,25 @@ def figure_translations(fig):
     return out
 
 
+def _ipython(shell=None):
+    """`shell`, else the running IPython shell; None outside IPython."""
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return None
+        shell = get_ipython()
+    return shell if shell is not None and hasattr(shell, "display_formatter") else None
+
+
 def install_figure_formatter(shell=None):
     """In an IPython kernel with ``KLBOOK_FIGURE_LANGS`` set, make every displayed
     matplotlib figure carry its translated PNGs (see the module's docstring).
     Does nothing elsewhere. Returns True if installed."""
     if not figure_langs():
         return False
+    shell = _ipython(shell)
     if shell is None:
-        try:
-            from IPython import get_ipython
-        except ImportError:
-            return False
-        shell = get_ipython()
-    if shell is None or not hasattr(shell, "display_formatter"):
         return False
     from IPython.core.formatters import JSONFormatter
     from matplotlib.figure import Figure
@@ -229,13 +235,8 @@ def _install_live_figures(shell=None):
     """In IPython, draw each displayed matplotlib figure in the apps' language: the
     figures a notebook shows with plt.show() speak the language its apps speak.
     Returns True when installed (or already there)."""
+    shell = _ipython(shell)
     if shell is None:
-        try:
-            from IPython import get_ipython
-        except ImportError:
-            return False
-        shell = get_ipython()
-    if shell is None or not hasattr(shell, "display_formatter"):
         return False
     png = shell.display_formatter.formatters.get("image/png")
     if png is None or getattr(png, "_klbook_localizing", False):
