@@ -199,6 +199,20 @@ def translate_quiz(script, translate):
     return f"{script[:match.start()]}{match.group(1)}{questions};\n{rest}"
 
 
+# jupyterquiz reads MathJax.version whenever window.MathJax exists; before MathJax 3
+# has loaded, window.MathJax is still the page's configuration object (no version),
+# and the quiz threw "Cannot read properties of undefined (reading '0')" on a slow
+# load. Without a version the quiz skips typesetting; MathJax typesets the page when
+# it loads.
+_QUIZ_MATHJAX = "var version = MathJax.version;"
+
+
+def safe_quiz_mathjax(script):
+    """The quiz script, safe to run before MathJax has loaded."""
+    script = script.replace(_QUIZ_MATHJAX, 'var version = MathJax.version || "";')
+    return script.replace("const v = MathJax.version;", 'const v = MathJax.version || "";')
+
+
 def _add_messages(doctree, texts):
     """gettext only: make each text (with its line) a message of the page, as a
     paragraph appended to the page's doctree (the gettext builder writes no page)."""
@@ -219,6 +233,8 @@ def _quizzes(app, doctree):
     if app.builder.name == "gettext":
         _add_messages(doctree, [(text, node.line) for node in scripts for text in quiz_strings(node.astext())])
         return
+    for node in scripts:
+        node.children = [nodes.Text(safe_quiz_mathjax(node.astext()))]
     lang = app.config.language or "en"
     if lang == "en":
         return

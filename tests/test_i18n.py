@@ -304,3 +304,10 @@ def test_set_language_draws_a_notebooks_own_figures_in_korean():
     assert "'밀도'" in texts[1] and "'목표 분포'" in texts[1]
     assert "'density'" in texts[2]
     assert pngs[0] != pngs[1] and pngs[0] == pngs[2]
+
+
+def test_quiz_script_survives_mathjax_not_loaded_yet():
+    script = "if (typeof MathJax != 'undefined') {\n    var version = MathJax.version;\n    if (version[0] == '2') {}"
+    safe = klbook_i18n.safe_quiz_mathjax(script)
+    assert 'var version = MathJax.version || "";' in safe and "MathJax.version;" not in safe
+    assert klbook_i18n.safe_quiz_mathjax("const v = MathJax.version;") == 'const v = MathJax.version || "";'
