@@ -39,9 +39,9 @@ from pathlib import Path
 from docutils import nodes
 
 import myst_nb.sphinx_ as _mystnb
+from klbook.explorers import LABELS_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
-LABELS_DIR = ROOT / "klbook" / "i18n"
 TRANSLATED_SUFFIX = "<translated>"
 _RENDERER_KEY = "klbook_nb_renderer"
 LANG_NAMES = {"en": "English", "ko": "한국어"}
@@ -85,11 +85,11 @@ class TranslatableNotebookParser(_mystnb.Parser):
 # -- labels of the explorers ---------------------------------------------------------
 
 def load_labels(lang):
-    """The label table English -> `lang` (empty for English or a language with no table)."""
-    path = LABELS_DIR / f"{lang}.json"
-    if lang in (None, "", "en") or not path.is_file():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The label table English -> `lang` (empty for English or a language with no table):
+    the table the explorers' script gets (``klbook.explorers.label_tables``)."""
+    from klbook import explorers
+
+    return {} if lang in (None, "", "en") else explorers.label_tables().get(lang, {})
 
 
 _EXPLORER = re.compile(r'<div class="klbook-explorer" data-app="(\w+)"([^>]*) data-config="([^"]*)">'

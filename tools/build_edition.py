@@ -24,10 +24,11 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import edition_notebooks  # noqa: E402
 
+from klbook.i18n import LANGS  # noqa: E402  (the editions' languages, defined once)
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 CACHE = BUILD / ".jupyter_cache"
-LANGS = ("ko",)
 # Words MyST-NB writes itself (not messages of a page): the folded code cells' toggles.
 EDITION_SPHINX_CONFIG = {
     "ko": {"nb_code_prompt_show": "코드 셀 보기", "nb_code_prompt_hide": "코드 셀 숨기기"},
